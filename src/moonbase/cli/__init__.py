@@ -1,0 +1,1 @@
+"""The ``moonbase`` command: parse, call the pipeline, print, save. No science here."""

@@ -1,0 +1,235 @@
+"""Entry point of the ``moonbase`` command."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from pydantic import ValidationError
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from moonbase import __version__
+from moonbase.environment.horizon import Horizon
+from moonbase.errors import MoonbaseError
+from moonbase.geometry.ephemeris import load_ephemeris
+from moonbase.geometry.sky import SurfacePoint, observe
+from moonbase.geometry.times import time_grid
+from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
+from moonbase.pipeline import run as run_pipeline
+from moonbase.pipeline import work_units
+from moonbase.report.save import save_results
+from moonbase.scenario import Span
+
+app = typer.Typer(
+    help="moonbase: plan a jointly operated lunar research station.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_help=True)
+app.add_typer(scenario_app, name="scenario")
+
+out_console = Console()
+err_console = Console(stderr=True)
+
+
+@contextmanager
+def _clear_errors() -> Iterator[None]:
+    """Turn moonbase's own errors into one message on stderr and exit status 1."""
+    try:
+        yield
+    except MoonbaseError as error:
+        err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        raise typer.Exit(1) from None
+
+
+def _version(value: bool) -> None:
+    if value:
+        out_console.print(f"moonbase {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Print the version.")
+    ] = False,
+) -> None:
+    pass
+
+
+@app.command()
+def run(
+    scenario: Annotated[
+        Path | None,
+        typer.Argument(help="Scenario YAML file; the embedded default scenario if omitted."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("moonbase-output"),
+) -> None:
+    """Run a scenario and write report.html, environment.nc, sites.csv and events.csv."""
+    with _clear_errors():
+        model = load_scenario(scenario) if scenario is not None else default_scenario()
+        label = str(scenario) if scenario is not None else "embedded default scenario"
+        out_console.print(f"[bold]{model.station.name}[/] ({label})", highlight=False)
+        columns = (
+            TextColumn("{task.description:<28}"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+        )
+        with Progress(*columns, console=err_console, transient=False) as progress:
+            sites_task = progress.add_task("site environments", total=work_units(model))
+            results = run_pipeline(
+                model,
+                progress=lambda name: progress.update(
+                    sites_task, advance=1, description=f"site environments: {name[:10]}"
+                ),
+            )
+            progress.update(sites_task, description="site environments")
+            report_task = progress.add_task("report and exports", total=1)
+            written = save_results(results, out)
+            progress.update(report_task, advance=1)
+        _print_site_table(results.environment.statistics)
+        for path in written:
+            out_console.print(f"wrote {path}", highlight=False)
+
+
+def _print_site_table(statistics) -> None:
+    table = Table(title="Site environment over the span", title_justify="left")
+    for heading in ("site", "sunlit %", "disc visible %", "longest dark (h)", "Earth %", "both %"):
+        table.add_column(heading, justify="left" if heading == "site" else "right")
+    for name in statistics.site.values:
+        s = statistics.sel(site=name)
+        table.add_row(
+            str(name),
+            f"{100 * float(s.sunlit_fraction):.1f}",
+            f"{100 * float(s.mean_solar_visible_fraction):.1f}",
+            f"{float(s.longest_darkness_h):.0f}",
+            f"{100 * float(s.earth_in_view_fraction):.1f}",
+            f"{100 * float(s.sunlit_and_earth_fraction):.1f}",
+        )
+    out_console.print(table)
+
+
+class BodyName(StrEnum):
+    sun = "sun"
+    earth = "earth"
+
+
+class OutputFormat(StrEnum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+@app.command()
+def sky(
+    lat: Annotated[float, typer.Option(min=-90.0, max=90.0, help="Latitude, deg.")],
+    lon: Annotated[float, typer.Option(min=-180.0, max=360.0, help="East longitude, deg.")],
+    body: Annotated[BodyName, typer.Option(help="Body to place.")],
+    start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC.")],
+    stop: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC.")],
+    step: Annotated[str, typer.Option(help="Step, e.g. 1h, 30min, PT10M.")] = "1h",
+    height_m: Annotated[
+        float, typer.Option("--height-m", min=0.0, help="Height above ground, m.")
+    ] = 0.0,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format", help="Output format.")
+    ] = OutputFormat.table,
+) -> None:
+    """Print where the Sun or Earth stands in the sky of one lunar surface point.
+
+    The skyline is the smooth sphere seen from --height-m; visible_fraction is the
+    share of the body's disc above it.
+    """
+    with _clear_errors():
+        try:
+            span = Span(start=start, stop=stop, step=step)
+        except ValidationError as error:
+            problems = "; ".join(
+                f"--{item['loc'][0] if item['loc'] else 'start/--stop'}: "
+                f"{item['msg'].removeprefix('Value error, ')}"
+                for item in error.errors(include_url=False)
+            )
+            err_console.print(f"[bold red]error:[/] {problems}", highlight=False)
+            raise typer.Exit(1) from None
+        ephemeris = load_ephemeris()
+        t, labels = time_grid(ephemeris.ts, span.start, span.stop, span.step)
+        point = SurfacePoint(lat, lon % 360.0, height_m=height_m)
+        position = observe(body.value, point, t, ephemeris=ephemeris)
+        elevation, azimuth, distance = position.altaz()
+        visible = Horizon.smooth_sphere(height_m).disc_visible_fraction(
+            elevation, azimuth, position.angular_radius_deg
+        )
+        rows = [
+            {
+                "time_utc": np.datetime_as_string(label, unit="s") + "Z",
+                "azimuth_deg": round(float(a), 6),
+                "elevation_deg": round(float(e), 6),
+                "range_km": round(float(r), 3),
+                "visible_fraction": round(float(v), 6),
+            }
+            for label, a, e, r, v in zip(labels, azimuth, elevation, distance, visible, strict=True)
+        ]
+        _print_rows(rows, output_format, title=f"{body.value} from {lat:g}°, {lon:g}° E")
+
+
+def _print_rows(rows: list[dict], output_format: OutputFormat, title: str) -> None:
+    if output_format is OutputFormat.json:
+        sys.stdout.write(json.dumps(rows, indent=1) + "\n")
+    elif output_format is OutputFormat.csv:
+        buffer = io.StringIO()
+        writer = csv.DictWriter(buffer, fieldnames=list(rows[0]), lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        sys.stdout.write(buffer.getvalue())
+    else:
+        table = Table(title=title, title_justify="left")
+        for key in rows[0]:
+            table.add_column(key, justify="left" if key == "time_utc" else "right")
+        for row in rows:
+            table.add_row(*(str(v) for v in row.values()))
+        out_console.print(table)
+
+
+@scenario_app.command("init")
+def scenario_init(
+    path: Annotated[Path, typer.Argument(help="Where to write the scenario.")] = Path(
+        "scenario.yaml"
+    ),
+    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
+) -> None:
+    """Write the default scenario (the Roscosmos-CNSA south-pole station) to edit."""
+    with _clear_errors():
+        write_default_scenario(path, overwrite=force)
+        out_console.print(f"wrote {path}; edit it, then run `moonbase run {path}`", highlight=False)
+
+
+@scenario_app.command("validate")
+def scenario_validate(
+    path: Annotated[Path, typer.Argument(help="Scenario file to check.")],
+) -> None:
+    """Check a scenario file and list every problem found."""
+    with _clear_errors():
+        model = load_scenario(path)
+        out_console.print(
+            f"{path}: valid ({len(model.sites)} sites, {len(model.partners)} partners, "
+            f"{len(model.ground_stations)} ground stations)",
+            highlight=False,
+        )
+
+
+def main() -> None:
+    """Run the command line."""
+    app()

@@ -1,0 +1,1 @@
+"""Per-site environment: horizons, solar disc visibility, Earth in view, events."""

@@ -1,0 +1,1 @@
+"""Sun and Earth seen from the lunar surface: ephemeris, lunar frame, sky positions."""

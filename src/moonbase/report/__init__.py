@@ -1,0 +1,1 @@
+"""The report: build (results -> report model with figures) and render (HTML)."""

@@ -1,0 +1,152 @@
+"""Turn run results into a report model: tables of text and figures as PNG."""
+
+from __future__ import annotations
+
+import base64
+import io
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+import matplotlib.pyplot as plt
+from matplotlib.figure import Figure
+
+from moonbase import __version__
+from moonbase.pipeline import Results, site_horizon
+from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
+
+
+@dataclass(frozen=True)
+class ReportFigure:
+    """A figure ready for an HTML page."""
+
+    title: str
+    png_base64: str
+
+
+@dataclass(frozen=True)
+class SiteSection:
+    """One site's part of the report."""
+
+    name: str
+    facts: list[tuple[str, str]]
+    figures: list[ReportFigure]
+
+
+@dataclass(frozen=True)
+class ReportModel:
+    """Everything the HTML page shows, already formatted."""
+
+    title: str
+    subtitle: str
+    summary: list[tuple[str, str]]
+    partners: list[dict[str, str]]
+    ground_stations: list[dict[str, str]]
+    comparison_columns: list[str]
+    comparison_rows: list[list[str]]
+    overview: ReportFigure
+    sites: list[SiteSection]
+    exports: list[str]
+
+
+def _png(fig: Figure, title: str) -> ReportFigure:
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    plt.close(fig)
+    return ReportFigure(title, base64.b64encode(buffer.getvalue()).decode("ascii"))
+
+
+def _source(text: str, approximate: bool) -> str:
+    return f"{text} (approximate)" if approximate else text
+
+
+def _horizon_text(horizon) -> str:
+    if horizon.is_flat:
+        return f"smooth sphere, skyline at {horizon.floor_deg:+.3f}° (no terrain)"
+    return f"tabulated mask over a smooth sphere ({len(horizon.azimuth_deg)} azimuths)"
+
+
+COMPARISON_COLUMNS = [
+    "site", "lat (°)", "lon E (°)", "sunlit %", "mean disc visible %",
+    "longest darkness (h)", "Earth in view %", "sunlit + Earth %", "mean irradiance (W/m²)",
+]  # fmt: skip
+
+
+def build_report(results: Results, exports: list[str]) -> ReportModel:
+    """Build the report model of a run; ``exports`` names the files written beside it."""
+    scenario = results.scenario
+    series, statistics = results.environment.series, results.environment.statistics
+    span = scenario.span
+    steps = series.sizes["time"]
+    summary = [
+        ("Station", scenario.station.name),
+        ("About", scenario.station.description or "-"),
+        ("Span (UTC)", f"{span.start:%Y-%m-%d %H:%M} to {span.stop:%Y-%m-%d %H:%M}"),
+        ("Step", f"{span.step} ({steps} samples per site)"),
+        ("Sites", str(len(scenario.sites))),
+        ("Ephemeris and frame", "JPL DE421; MOON_ME_DE421 (the LOLA map frame)"),
+        ("Sunlit means", "some of the solar disc above the skyline"),
+    ]
+    rows = []
+    sections = []
+    for site in scenario.sites:
+        stats = statistics.sel(site=site.name)
+        rows.append(
+            [
+                site.name,
+                f"{site.lat_deg:.3f}",
+                f"{site.lon_deg:.3f}",
+                f"{100 * float(stats.sunlit_fraction):.1f}",
+                f"{100 * float(stats.mean_solar_visible_fraction):.1f}",
+                f"{float(stats.longest_darkness_h):.1f}",
+                f"{100 * float(stats.earth_in_view_fraction):.1f}",
+                f"{100 * float(stats.sunlit_and_earth_fraction):.1f}",
+                f"{float(stats.mean_irradiance_w_m2):.0f}",
+            ]
+        )
+        one = series.sel(site=site.name)
+        sections.append(
+            SiteSection(
+                site.name,
+                [
+                    ("Position", f"{site.lat_deg:.3f}°, {site.lon_deg:.3f}° E"),
+                    ("Height above ground", f"{site.height_m:g} m"),
+                    ("Horizon", _horizon_text(site_horizon(site))),
+                    ("Highest Sun", f"{float(stats.max_sun_elevation_deg):.2f}°"),
+                    ("Notes", site.notes or "-"),
+                    ("Source", _source(site.source, site.approximate)),
+                ],
+                [
+                    _png(sky_plot(one, f"{site.name}: sky over the span"), "Sky plot"),
+                    _png(time_series_plot(one, site.name), "Time series"),
+                ],
+            )
+        )
+    return ReportModel(
+        title=f"{scenario.station.name}: site environment",
+        subtitle=f"moonbase {__version__}, generated {datetime.now(UTC):%Y-%m-%d %H:%M} UTC",
+        summary=summary,
+        partners=[
+            {
+                "code": p.code,
+                "name": p.name,
+                "founder": "yes" if p.founder else "",
+                "joined": str(p.joined or ""),
+            }
+            for p in scenario.partners
+        ],
+        ground_stations=[
+            {
+                "name": g.name,
+                "operator": g.operator,
+                "antenna": f"{g.antenna_diameter_m:g} m",
+                "position": f"{g.lat_deg:.3f}°, {g.lon_deg:.3f}° E, {g.altitude_m:g} m",
+                "source": _source(g.source, g.approximate),
+            }
+            for g in scenario.ground_stations
+        ],
+        comparison_columns=COMPARISON_COLUMNS,
+        comparison_rows=rows,
+        overview=_png(fractions_bar_chart(statistics), "Sunlit and Earth-in-view fractions"),
+        sites=sections,
+        exports=exports,
+    )

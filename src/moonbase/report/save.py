@@ -1,0 +1,34 @@
+"""Write a run's report and exports into an output folder."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from moonbase.io.atomic import write_text_atomically
+from moonbase.io.exports import statistics_table, write_csv, write_netcdf
+from moonbase.pipeline import Results
+from moonbase.report.build import build_report
+from moonbase.report.render import render_html
+
+REPORT_NAME = "report.html"
+ENVIRONMENT_NAME = "environment.nc"
+SITES_NAME = "sites.csv"
+EVENTS_NAME = "events.csv"
+
+
+def save_results(results: Results, out_dir: str | Path) -> list[Path]:
+    """Write ``report.html``, ``environment.nc``, ``sites.csv`` and ``events.csv``.
+
+    Each file is written to a temporary name and renamed, so a failure leaves any
+    earlier file of the same name intact. Returns the paths written.
+    """
+    out = Path(out_dir)
+    env = results.environment
+    written = [
+        write_netcdf(env.series, out / ENVIRONMENT_NAME),
+        write_csv(statistics_table(env.statistics), out / SITES_NAME),
+        write_csv(env.events, out / EVENTS_NAME),
+    ]
+    model = build_report(results, [p.name for p in written])
+    written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
+    return written
