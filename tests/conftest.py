@@ -6,6 +6,7 @@ import pytest
 
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 
+
 @pytest.fixture(scope="session")
 def eph() -> Ephemeris:
     return load_ephemeris()

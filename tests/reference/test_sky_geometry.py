@@ -23,7 +23,9 @@ def _grid(eph, start, stop, step):
 
 
 def _angle_deg(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    cos = np.einsum("i...,i...->...", a, b) / (np.linalg.norm(a, axis=0) * np.linalg.norm(b, axis=0))
+    cos = np.einsum("i...,i...->...", a, b) / (
+        np.linalg.norm(a, axis=0) * np.linalg.norm(b, axis=0)
+    )
     return np.degrees(np.arccos(np.clip(cos, -1.0, 1.0)))
 
 
@@ -38,8 +40,9 @@ def test_matches_skyfield_per_site_computation(eph, lat_deg, lon_deg, height_m, 
     Tolerance 1e-4 deg in direction and 1 km in range: we neglect the site's own
     light-time and rotational aberration (measured: <3e-5 deg, <0.2 km).
     """
-    t = _grid(eph, datetime(2031, 3, 1, tzinfo=UTC), datetime(2031, 5, 1, tzinfo=UTC),
-              timedelta(hours=3))
+    t = _grid(
+        eph, datetime(2031, 3, 1, tzinfo=UTC), datetime(2031, 5, 1, tzinfo=UTC), timedelta(hours=3)
+    )
     site = SurfacePoint(lat_deg, lon_deg, height_m=height_m)
     el, az, distance = observe(body, site, t, ephemeris=eph).altaz()
 
@@ -60,8 +63,9 @@ def test_me_frame_not_pa_frame(eph):
     (to 1e-6 deg, the digits NAIF quotes), and our directions must agree with the ME
     computation but not the PA one.
     """
-    t = _grid(eph, datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 2, 1, tzinfo=UTC),
-              timedelta(hours=6))
+    t = _grid(
+        eph, datetime(2030, 1, 1, tzinfo=UTC), datetime(2030, 2, 1, tzinfo=UTC), timedelta(hours=6)
+    )
     pa = eph.constants.build_frame_named("MOON_PA_DE421")
     relative = np.einsum("ij...,kj...->ik...", eph.moon_frame.rotation_at(t), pa.rotation_at(t))
     trace = np.einsum("ii...->...", relative)
@@ -85,8 +89,9 @@ def test_sun_elevation_at_south_pole_stays_within_lunar_obliquity(eph):
     18.6-year nodal cycle at 6 h steps the extremes must exceed 1.50 deg (6 h sampling
     misses < 0.01 deg) and stay below 1.60 deg.
     """
-    t = _grid(eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2038, 8, 1, tzinfo=UTC),
-              timedelta(hours=6))
+    t = _grid(
+        eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2038, 8, 1, tzinfo=UTC), timedelta(hours=6)
+    )
     el, _, _ = observe("sun", SurfacePoint(-90.0, 0.0), t, ephemeris=eph).altaz()
     assert 1.50 < el.max() < 1.60
     assert -1.60 < el.min() < -1.50
@@ -98,8 +103,9 @@ def test_earth_elevation_at_south_pole_follows_libration_in_latitude(eph):
     At the pole the Earth's elevation is that libration minus ~0.26 deg of topocentric
     parallax, so over a nodal cycle we expect max in 6.3..6.8 deg and min in -7.2..-6.7.
     """
-    t = _grid(eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2038, 8, 1, tzinfo=UTC),
-              timedelta(hours=6))
+    t = _grid(
+        eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2038, 8, 1, tzinfo=UTC), timedelta(hours=6)
+    )
     el, _, _ = observe("earth", SurfacePoint(-90.0, 0.0), t, ephemeris=eph).altaz()
     assert 6.3 < el.max() < 6.8
     assert -7.2 < el.min() < -6.7
@@ -113,8 +119,9 @@ def test_sunrise_at_equator_recurs_every_synodic_month(eph):
     averages down to ~0.3 d / 60).
     """
     site = Site("equator", SurfacePoint(0.0, 30.0), Horizon.smooth_sphere(0.0))
-    t = _grid(eph, datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC),
-              timedelta(hours=2))
+    t = _grid(
+        eph, datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC), timedelta(hours=2)
+    )
     env = site_environment(site, t, ephemeris=eph)
     starts = env.sunlit.starts_tt[env.sunlit.starts_tt > env.sunlit.span_tt[0]]
     intervals = np.diff(starts)
@@ -130,8 +137,12 @@ def test_earth_distance_at_perigee_of_2016_november_14(eph):
     well under a kilometre, and our apparent (light-time) distance differs from the
     geometric one by ~1 km.
     """
-    t = _grid(eph, datetime(2016, 11, 14, tzinfo=UTC), datetime(2016, 11, 15, tzinfo=UTC),
-              timedelta(minutes=1))
+    t = _grid(
+        eph,
+        datetime(2016, 11, 14, tzinfo=UTC),
+        datetime(2016, 11, 15, tzinfo=UTC),
+        timedelta(minutes=1),
+    )
     distance_km = np.linalg.norm(moon_centred("earth", t, ephemeris=eph).xyz_km, axis=0)
     closest = int(np.argmin(distance_km))
     assert distance_km[closest] == pytest.approx(356_509.0, abs=5.0)
@@ -145,8 +156,9 @@ def test_earth_range_stays_between_perigee_and_apogee_extremes(eph):
     1737 km. Checked hourly over 2020-2040 with 300 km of slack at either end for the
     coarse published extremes.
     """
-    t = _grid(eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC),
-              timedelta(hours=1))
+    t = _grid(
+        eph, datetime(2020, 1, 1, tzinfo=UTC), datetime(2040, 1, 1, tzinfo=UTC), timedelta(hours=1)
+    )
     centre_km = np.linalg.norm(moon_centred("earth", t, ephemeris=eph).xyz_km, axis=0)
     assert 356_100.0 < centre_km.min() < 356_700.0
     assert 406_400.0 < centre_km.max() < 407_000.0
@@ -165,12 +177,14 @@ def test_sun_apparent_radius_and_irradiance_follow_distance(eph):
     """
     from moonbase.environment.site_environment import solar_irradiance_w_m2
 
-    t = _grid(eph, datetime(2030, 1, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC),
-              timedelta(hours=6))
+    t = _grid(
+        eph, datetime(2030, 1, 1, tzinfo=UTC), datetime(2031, 1, 1, tzinfo=UTC), timedelta(hours=6)
+    )
     sun = observe("sun", SurfacePoint(0.0, 0.0), t, ephemeris=eph)
     distance_au = sun.range_km / 149_597_870.7
-    assert np.allclose(np.radians(sun.angular_radius_deg) * distance_au,
-                       np.radians(0.26645), rtol=2e-4)
+    assert np.allclose(
+        np.radians(sun.angular_radius_deg) * distance_au, np.radians(0.26645), rtol=2e-4
+    )
     irradiance = solar_irradiance_w_m2(sun, np.ones(len(distance_au)))
     assert 1406.6 < irradiance.max() < 1416.1
     assert 1308.9 < irradiance.min() < 1317.6

@@ -32,8 +32,9 @@ def test_segment_fraction_analytic_values():
 def test_smooth_sphere_dip_matches_geometry():
     # Dip = arccos(R / (R + h)); for small h that is sqrt(2 h / R) radians.
     horizon = Horizon.smooth_sphere(10.0)
-    assert horizon.floor_deg == pytest.approx(-np.degrees(np.sqrt(2 * 10.0 / MOON_RADIUS_M)),
-                                              rel=1e-5)
+    assert horizon.floor_deg == pytest.approx(
+        -np.degrees(np.sqrt(2 * 10.0 / MOON_RADIUS_M)), rel=1e-5
+    )
     assert Horizon.smooth_sphere(0.0).floor_deg == 0.0
     assert Horizon.smooth_sphere(10.0, mask_deg=1.5).floor_deg == 1.5
 
@@ -68,10 +69,12 @@ def test_tabulated_fraction_matches_brute_force_grid(az_knots, el_knots, az_sun,
     """
     horizon = Horizon(-1.0, np.array(az_knots), np.array(el_knots))
     el = float(horizon.elevation_at(az_sun)) + el_offset
-    ours = horizon.disc_visible_fraction(np.array([el]), np.array([az_sun]),
-                                         np.array([SUN_RADIUS_DEG]))[0]
-    assert ours == pytest.approx(brute_force_fraction(horizon, el, az_sun, SUN_RADIUS_DEG),
-                                 abs=3e-3)
+    ours = horizon.disc_visible_fraction(
+        np.array([el]), np.array([az_sun]), np.array([SUN_RADIUS_DEG])
+    )[0]
+    assert ours == pytest.approx(
+        brute_force_fraction(horizon, el, az_sun, SUN_RADIUS_DEG), abs=3e-3
+    )
 
 
 def test_interpolation_wraps_around_north():

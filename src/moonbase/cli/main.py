@@ -16,6 +16,7 @@ import numpy as np
 import typer
 from pydantic import ValidationError
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
@@ -50,7 +51,9 @@ def _clear_errors() -> Iterator[None]:
     try:
         yield
     except MoonbaseError as error:
-        err_console.print(f"[bold red]error:[/] {error}", markup=True, highlight=False)
+        err_console.print(
+            f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
+        )
         raise typer.Exit(1) from None
 
 
@@ -81,7 +84,11 @@ def run(
     with _clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"
-        out_console.print(f"[bold]{model.station.name}[/] ({label})", highlight=False)
+        out_console.print(
+            f"[bold]{escape(model.station.name)}[/] ({escape(label)})",
+            highlight=False,
+            soft_wrap=True,
+        )
         columns = (
             TextColumn("{task.description:<28}"),
             BarColumn(),
@@ -102,7 +109,7 @@ def run(
             progress.update(report_task, advance=1)
         _print_site_table(results.environment.statistics)
         for path in written:
-            out_console.print(f"wrote {path}", highlight=False)
+            out_console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
 def _print_site_table(statistics) -> None:
@@ -162,7 +169,9 @@ def sky(
                 f"{item['msg'].removeprefix('Value error, ')}"
                 for item in error.errors(include_url=False)
             )
-            err_console.print(f"[bold red]error:[/] {problems}", highlight=False)
+            err_console.print(
+                f"[bold red]error:[/] {escape(problems)}", highlight=False, soft_wrap=True
+            )
             raise typer.Exit(1) from None
         ephemeris = load_ephemeris()
         t, labels = time_grid(ephemeris.ts, span.start, span.stop, span.step)
@@ -213,7 +222,11 @@ def scenario_init(
     """Write the default scenario (the Roscosmos-CNSA south-pole station) to edit."""
     with _clear_errors():
         write_default_scenario(path, overwrite=force)
-        out_console.print(f"wrote {path}; edit it, then run `moonbase run {path}`", highlight=False)
+        out_console.print(
+            f"wrote {path}; edit it, then run `moonbase run {path}`",
+            highlight=False,
+            soft_wrap=True,
+        )
 
 
 @scenario_app.command("validate")
@@ -227,6 +240,7 @@ def scenario_validate(
             f"{path}: valid ({len(model.sites)} sites, {len(model.partners)} partners, "
             f"{len(model.ground_stations)} ground stations)",
             highlight=False,
+            soft_wrap=True,
         )
 
 

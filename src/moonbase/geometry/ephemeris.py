@@ -18,7 +18,12 @@ import numpy as np
 from skyfield.api import Loader, PlanetaryConstants
 from skyfield.timelib import Time, Timescale
 
-from moonbase.constants import MOON_FRAME_NAME, MOON_RADIUS_M
+from moonbase.constants import (
+    EPHEMERIS_START_UTC,
+    EPHEMERIS_STOP_UTC,
+    MOON_FRAME_NAME,
+    MOON_RADIUS_M,
+)
 from moonbase.errors import EphemerisRangeError
 
 _LUNAR_PCK = "pck/moon_pa_de421_1900-2050.bpc"
@@ -59,7 +64,9 @@ class Ephemeris:
         if outside.any():
             first_bad = np.atleast_1d(t.utc_iso())[int(np.argmax(outside))]
             raise EphemerisRangeError(
-                first_bad, *(self.ts.tdb_jd(jd).utc_iso() for jd in self.coverage_tdb_jd)
+                first_bad,
+                EPHEMERIS_START_UTC.strftime("%Y-%m-%dT%H:%MZ"),
+                EPHEMERIS_STOP_UTC.strftime("%Y-%m-%dT%H:%MZ"),
             )
 
 
