@@ -24,7 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from moonbase.environment.horizon import Horizon
-from moonbase.environment.site_environment import Site, environment
+from moonbase.environment.site_environment import SurfaceSite, environment
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
@@ -95,7 +95,7 @@ def main() -> None:
     base_s, base_mib = timed(skyfield_loop, points[: args.baseline_sites], t, eph)
     env_points = points[:10]
     env_sites = [
-        Site(f"s{i}", p, Horizon.smooth_sphere(p.height_m)) for i, p in enumerate(env_points)
+        SurfaceSite(f"s{i}", p, Horizon.smooth_sphere(p.height_m)) for i, p in enumerate(env_points)
     ]
     env_s, env_mib = timed(lambda: environment(env_sites, t, ephemeris=eph))
 

@@ -14,8 +14,8 @@ Examples
 from moonbase.environment.horizon import Horizon
 from moonbase.environment.site_environment import (
     Environment,
-    Site,
     SiteEnvironment,
+    SurfaceSite,
     environment,
     site_environment,
 )
@@ -57,10 +57,10 @@ __all__ = [
     "Scenario",
     "ScenarioError",
     "ScenarioFileError",
-    "Site",
     "SiteEnvironment",
     "SkyPosition",
     "SurfacePoint",
+    "SurfaceSite",
     "Windows",
     "default_scenario",
     "environment",

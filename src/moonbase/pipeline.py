@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from moonbase.constants import MOON_RADIUS_M
 from moonbase.environment.horizon import Horizon
-from moonbase.environment.site_environment import Environment, Site, environment
+from moonbase.environment.site_environment import Environment, SurfaceSite, environment
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
-from moonbase.scenario import Scenario
-from moonbase.scenario import Site as SiteModel
+from moonbase.scenario import Scenario, Site
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,25 +27,23 @@ class Results:
     environment: Environment
 
 
-def site_horizon(site: SiteModel) -> Horizon:
+def site_horizon(site: Site) -> Horizon:
     """Return a site's skyline: the smooth sphere at its height, raised by its mask."""
     mask = site.horizon_mask
     constant = mask.constant_deg if mask is not None else None
     # The bare sphere through the site's own ground, seen from height_m above it.
     horizon = Horizon.smooth_sphere(
-        site.height_m,
-        radius_m=SurfacePoint(0.0, 0.0, site.elevation_m).radius_km * 1000.0,
-        mask_deg=constant,
+        site.height_m, radius_m=MOON_RADIUS_M + site.elevation_m, mask_deg=constant
     )
     if mask is not None and mask.azimuth_deg is not None:
         horizon = horizon.with_table(mask.azimuth_deg, mask.elevation_deg)
     return horizon
 
 
-def surface_sites(scenario: Scenario) -> list[Site]:
+def surface_sites(scenario: Scenario) -> list[SurfaceSite]:
     """Return the scenario's candidate sites as points with skylines."""
     return [
-        Site(
+        SurfaceSite(
             site.name,
             SurfacePoint(site.lat_deg, site.lon_deg, site.elevation_m, site.height_m),
             site_horizon(site),

@@ -13,7 +13,7 @@ import pytest
 
 from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC, SYNODIC_MONTH_D
 from moonbase.environment.horizon import Horizon
-from moonbase.environment.site_environment import Site, site_environment
+from moonbase.environment.site_environment import SurfaceSite, site_environment
 from moonbase.geometry.sky import SurfacePoint, moon_centred, observe
 from moonbase.geometry.times import time_grid
 
@@ -118,7 +118,7 @@ def test_sunrise_at_equator_recurs_every_synodic_month(eph):
     of 60 lunations must be within 0.01 d of the mean month (the lunation spread
     averages down to ~0.3 d / 60).
     """
-    site = Site("equator", SurfacePoint(0.0, 30.0), Horizon.smooth_sphere(0.0))
+    site = SurfaceSite("equator", SurfacePoint(0.0, 30.0), Horizon.smooth_sphere(0.0))
     t = _grid(
         eph, datetime(2025, 1, 1, tzinfo=UTC), datetime(2030, 1, 1, tzinfo=UTC), timedelta(hours=2)
     )

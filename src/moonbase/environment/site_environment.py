@@ -51,7 +51,7 @@ STATISTICS_ATTRS: dict[str, tuple[str, str]] = {
 
 
 @dataclass(frozen=True)
-class Site:
+class SurfaceSite:
     """A named surface point with its skyline."""
 
     name: str
@@ -94,7 +94,7 @@ def solar_irradiance_w_m2(sun: SkyPosition, visible_fraction: np.ndarray) -> np.
 
 
 def site_environment(
-    site: Site,
+    site: SurfaceSite,
     t: Time,
     *,
     ephemeris: Ephemeris,
@@ -190,7 +190,7 @@ class Environment:
 
 
 def environment(
-    sites: Sequence[Site],
+    sites: Sequence[SurfaceSite],
     t: Time,
     *,
     ephemeris: Ephemeris,
@@ -202,7 +202,7 @@ def environment(
 
     Parameters
     ----------
-    sites : sequence of Site
+    sites : sequence of SurfaceSite
         Sites with distinct names.
     t : Time
         1-D increasing time grid.
