@@ -90,3 +90,12 @@ class OutputError(MoonbaseError, OSError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot write {path}: {reason}; nothing was replaced there")
+
+
+class DemError(MoonbaseError, ValueError):
+    """A DEM cannot be used: missing, unreadable, without a CRS, or with holes."""
+
+    def __init__(self, path: str, reason: str):
+        self.path = path
+        self.reason = reason
+        super().__init__(f"cannot use DEM {path}: {reason}")

@@ -1,0 +1,144 @@
+"""Read DEMs (PDS3 ``.LBL``/``.IMG`` or GeoTIFF) with rasterio into a :class:`Dem`.
+
+Heights are returned above the 1737.4 km LOLA sphere. LOLA PDS3 labels give
+``OFFSET = 1737400`` so that ``DN * SCALING_FACTOR + OFFSET`` is a radius; such an
+offset is recognised and removed. No-data pixels become NaN and, unless allowed,
+raise :class:`~moonbase.errors.DemError`: a hole is never read as height 0.
+"""
+
+from __future__ import annotations
+
+import warnings
+from pathlib import Path
+
+import numpy as np
+import rasterio
+import rasterio.errors
+import rasterio.windows
+from pyproj import CRS
+from pyproj.exceptions import CRSError
+
+from moonbase.constants import MOON_RADIUS_M
+from moonbase.errors import DemError
+from moonbase.terrain.dem import Dem
+
+#: An offset this close to the lunar radius means the file stores radii, not heights.
+_RADIUS_OFFSET_TOLERANCE_M = 1_000.0
+
+
+def _crs_of(path: str, dataset) -> CRS:
+    if dataset.crs is None:
+        raise DemError(
+            path,
+            "the file has no coordinate reference system; give a GeoTIFF "
+            "with a CRS or a PDS3 label with a MAP_PROJECTION object",
+        )
+    try:
+        crs = CRS.from_wkt(dataset.crs.to_wkt())
+    except CRSError as error:
+        raise DemError(path, f"unknown CRS: {error}") from None
+    body = (
+        (crs.ellipsoid.name if crs.ellipsoid else "") + " " + (crs.datum.name if crs.datum else "")
+    )
+    radius = crs.ellipsoid.semi_major_metre if crs.ellipsoid else float("nan")
+    if abs(radius - MOON_RADIUS_M) > 10_000.0:
+        raise DemError(
+            path,
+            f"the CRS is not lunar (its body {body.strip()!r} has radius "
+            f"{radius:.0f} m, the Moon's is {MOON_RADIUS_M:.0f} m)",
+        )
+    return crs
+
+
+def read_dem(
+    path: str | Path,
+    *,
+    window: tuple[slice, slice] | None = None,
+    allow_nodata: bool = False,
+) -> Dem:
+    """Read a DEM, or a window ``(rows, cols)`` of it, as heights above the sphere.
+
+    Raises
+    ------
+    DemError
+        If the file is missing or unreadable, has no or a non-lunar CRS, the window
+        lies outside the grid, or (unless ``allow_nodata``) the data has holes.
+    """
+    path = Path(path)
+    name = str(path)
+    if not path.exists():
+        raise DemError(name, "no such file")
+    try:
+        with rasterio.open(path) as dataset:
+            crs = _crs_of(name, dataset)
+            rows, cols = (
+                window
+                if window is not None
+                else (slice(0, dataset.height), slice(0, dataset.width))
+            )
+            r0, r1, _ = rows.indices(dataset.height)
+            c0, c1, _ = cols.indices(dataset.width)
+            if (
+                (rows.start or 0) < 0
+                or (cols.start or 0) < 0
+                or r1 <= r0
+                or c1 <= c0
+                or (rows.stop is not None and rows.stop > dataset.height)
+                or (cols.stop is not None and cols.stop > dataset.width)
+            ):
+                raise DemError(
+                    name,
+                    f"window rows {rows.start}:{rows.stop}, cols "
+                    f"{cols.start}:{cols.stop} is outside the "
+                    f"{dataset.height} x {dataset.width} grid",
+                )
+            win = rasterio.windows.Window(c0, r0, c1 - c0, r1 - r0)
+            raw = dataset.read(1, window=win, masked=True)
+            scale, offset = dataset.scales[0], dataset.offsets[0]
+            transform = dataset.window_transform(win)
+    except rasterio.errors.RasterioIOError as error:
+        raise DemError(name, f"not a readable raster or PDS3 label ({error})") from None
+
+    if abs(offset - MOON_RADIUS_M) < _RADIUS_OFFSET_TOLERANCE_M:
+        offset -= MOON_RADIUS_M
+    height = raw.astype(np.float64) * scale + offset
+    holes = np.ma.getmaskarray(height) | ~np.isfinite(np.ma.getdata(height))
+    heights = np.where(holes, np.nan, np.ma.getdata(height)).astype(np.float32)
+    if holes.any() and not allow_nodata:
+        raise DemError(
+            name,
+            f"{int(holes.sum())} no-data pixels in the area read; choose an "
+            "area without holes or fill them first (moonbase never reads a "
+            "hole as height 0)",
+        )
+    return Dem(heights, transform, crs, name)
+
+
+def _proj_string(crs: CRS) -> str:
+    with warnings.catch_warnings():
+        # PROJ strings drop some metadata; for a one-line summary that is what we want.
+        warnings.simplefilter("ignore", UserWarning)
+        return crs.to_proj4() or crs.name
+
+
+def describe_dem(path: str | Path) -> dict:
+    """Return a DEM's grid, CRS, resolution, extent and height range, without holes check."""
+    dem = read_dem(path, allow_nodata=True)
+    rows, cols = dem.shape
+    left, top = dem.transform.c, dem.transform.f
+    right, bottom = left + dem.transform.a * cols, top + dem.transform.e * rows
+    units = "m" if dem.is_projected else "deg"
+    finite = dem.height_m[np.isfinite(dem.height_m)]
+    return {
+        "path": str(path),
+        "rows": rows,
+        "columns": cols,
+        "crs": _proj_string(dem.crs),
+        "crs_name": dem.crs.name,
+        "resolution": [*dem.resolution],
+        "resolution_units": units,
+        "extent": {"left": left, "right": right, "bottom": bottom, "top": top},
+        "height_min_m": float(finite.min()) if finite.size else None,
+        "height_max_m": float(finite.max()) if finite.size else None,
+        "nodata_pixels": int(np.isnan(dem.height_m).sum()),
+    }

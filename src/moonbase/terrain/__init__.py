@@ -1,0 +1,1 @@
+"""Terrain: DEM grids, horizon maps, illumination and Earth-visibility maps."""
