@@ -14,14 +14,20 @@ interpolated lines):
   ``d^4 / 8R^3``: 2.4 m at 100 km, 0.0014 deg). The added term is the same for
   every target point, so the highest slope is still found on the upper convex hull
   of the ``(u, z')`` points beyond the observer.
-* Sweeping the columns from the far end toward the near end, each line keeps the
-  upper hull of the points already passed (amortised O(1) per point). A pixel lies
-  between lines ``floor(b)`` and ``floor(b) + 1``; its tangent to each hull is found by
-  binary search from its own true height, and the two slopes are interpolated by
-  the pixel's position between the lines.
+* Far part: each line is swept from its far end toward its near end, keeping the
+  upper hull of the points more than ``near`` columns beyond the current one
+  (amortised O(1) per point); the tangent from the line's own sample, lifted by the
+  observer height, is found by walking from the previous tangent. A pixel lies
+  between lines ``floor(b)`` and ``floor(b) + 1``: the two lines' far horizons are
+  corrected to first order for the pixel's own height (``+ (z_line - z_pixel) / D``
+  for a tangent at distance ``D``) and interpolated by the pixel's position between
+  them, which cancels terrain that varies linearly across the lines.
+* Near part: the pixel's own ray, sampled exactly at the next ``near`` columns.
+  Lateral interpolation is worst close in (its error scales with 1 px over the
+  tangent distance), so the first columns are never interpolated.
 
-Cost per azimuth: O(P log H) for P pixels and hulls of H points, against O(P N)
-for a ray march of N steps.
+Cost per azimuth: O(P (1 + near)) for P pixels, against O(P N) for a ray march of N
+steps: the sweep's work does not grow with the horizon distance.
 """
 
 from __future__ import annotations
@@ -34,11 +40,132 @@ from numba import njit, prange
 NO_HORIZON = -np.inf
 
 
+@njit(cache=True, inline="always")
+def _lerp_rows(z, r, col):
+    """Height at fractional row ``r`` (0 <= r <= rows - 1) of column ``col``."""
+    n_rows = z.shape[0]
+    if n_rows == 1:
+        return z[0, col]
+    r0 = min(int(r), n_rows - 2)
+    w = r - r0
+    return (1.0 - w) * z[r0, col] + w * z[r0 + 1, col]
+
+
+@njit(cache=True, inline="always")
+def fast_atan_deg(x):
+    """atan(x) in degrees to within 1e-5 rad (6e-4 deg): a minimax polynomial."""
+    if math.isnan(x):
+        return np.nan
+    if x == NO_HORIZON:
+        return -90.0
+    invert = abs(x) > 1.0
+    a = 1.0 / x if invert else x
+    a2 = a * a
+    p = a * (
+        0.99997726
+        + a2
+        * (
+            -0.33262347
+            + a2 * (0.19354346 + a2 * (-0.11643287 + a2 * (0.05265332 + a2 * -0.01172120)))
+        )
+    )
+    if invert:
+        p = (math.pi / 2.0 if x > 0.0 else -math.pi / 2.0) - p
+    return p * (180.0 / math.pi)
+
+
 @njit(cache=True)
-def _sweep_major_columns(z, step_m, t, forward, radius_m, observer_m, out_slope):
-    """Horizon slopes for rays along +columns (forward) or -columns, rows moving by t."""
+def _line_far_horizons(
+    z,
+    t,
+    b,
+    forward,
+    step_m,
+    inv_2r,
+    observer_m,
+    near,
+    hull_u,
+    hull_z,
+    ring_u,
+    ring_z,
+    height,
+    slope,
+    dist,
+):
+    """Sweep one line (row = b + t * col) from its far end; fill its far horizon per column.
+
+    ``height[col]`` is the line's height there (NaN off the grid); ``slope[col]`` the
+    highest slope (curvature term included) from that sample, lifted by
+    ``observer_m``, to the line's points more than ``near`` columns beyond;
+    ``dist[col]`` the distance to that tangent point (-inf slope: nothing that far).
+    """
     n_rows, n_cols = z.shape
-    # Line intercepts b = row - t * col over the grid, padded by one line each side.
+    size = 0
+    j = 0
+    lag = near + 1
+    for k in range(n_cols):
+        col = n_cols - 1 - k if forward else k
+        # Admit to the hull the sample `lag` columns farther out, taken earlier.
+        if k >= lag:
+            slot = (k - lag) % lag
+            u_new, z_new = ring_u[slot], ring_z[slot]
+            if math.isfinite(z_new):
+                # Keep the upper hull: drop the nearest vertex while it lies on or
+                # below the segment from the new point to the vertex beyond it.
+                while (
+                    size >= 2
+                    and (hull_u[size - 1] - u_new) * (hull_z[size - 2] - z_new)
+                    - (hull_z[size - 1] - z_new) * (hull_u[size - 2] - u_new)
+                    >= 0.0
+                ):
+                    size -= 1
+                hull_u[size] = u_new
+                hull_z[size] = z_new
+                size += 1
+        u = (n_cols - 1 - k) * step_m  # distance from the line's near end
+        r = b + t * col
+        zs = np.nan
+        if -1e-9 <= r <= n_rows - 1 + 1e-9:
+            zs = _lerp_rows(z, min(max(r, 0.0), n_rows - 1.0), col)
+        height[col] = zs
+        zp = zs - u * u * inv_2r
+        ring_u[k % lag] = u
+        ring_z[k % lag] = zp
+        if not math.isfinite(zp) or size == 0:
+            slope[col] = NO_HORIZON
+            dist[col] = np.inf
+            continue
+        # Slopes from the observer to the hull's vertices rise, then fall (index 0 is
+        # the farthest): walk from the last tangent to the peak.
+        zo = zp + observer_m
+        j = min(j, size - 1)
+        best = (hull_z[j] - zo) / (hull_u[j] - u)
+        while j > 0:
+            farther = (hull_z[j - 1] - zo) / (hull_u[j - 1] - u)
+            if farther < best:
+                break
+            best = farther
+            j -= 1
+        while j < size - 1:
+            nearer = (hull_z[j + 1] - zo) / (hull_u[j + 1] - u)
+            if nearer <= best:
+                break
+            best = nearer
+            j += 1
+        slope[col] = best + u * 2.0 * inv_2r  # + u0 / R, see the module notes
+        dist[col] = hull_u[j] - u
+
+
+@njit(cache=True)
+def _sweep(z, pixel_m, t, forward, radius_m, observer_m, near, buffers, out, transposed):
+    """Horizon elevations (deg) for rays along +columns (forward) or -columns of ``z``.
+
+    Rows move by ``t`` per column. Writes ``out[row, col]``, or ``out[col, row]`` when
+    ``transposed`` (``z`` is then the transpose of the caller's grid).
+    """
+    n_rows, n_cols = z.shape
+    step_m = pixel_m * math.sqrt(1.0 + t * t)
+    inv_2r = 0.5 / radius_m
     if t >= 0.0:
         b_min = math.floor(-t * (n_cols - 1)) - 1
         b_max = n_rows
@@ -46,117 +173,122 @@ def _sweep_major_columns(z, step_m, t, forward, radius_m, observer_m, out_slope)
         b_min = -1
         b_max = math.ceil((n_rows - 1) - t * (n_cols - 1)) + 1
     n_lines = b_max - b_min + 1
-    hull_u = np.empty((n_lines, n_cols))
-    hull_z = np.empty((n_lines, n_cols))
-    size = np.zeros(n_lines, dtype=np.int64)
-    # Horizon slope of each line's own sample at each column (NaN: no sample there).
-    line_slope = np.full((n_lines, n_cols), np.nan)
-    inv_2r = 0.5 / radius_m
+    hull_u, hull_z, ring_u, ring_z, height, slope, dist = buffers
+    for line in range(n_lines):
+        _line_far_horizons(
+            z,
+            t,
+            float(b_min + line),
+            forward,
+            step_m,
+            inv_2r,
+            observer_m,
+            near,
+            hull_u,
+            hull_z,
+            ring_u,
+            ring_z,
+            height[line, :n_cols],
+            slope[line, :n_cols],
+            dist[line, :n_cols],
+        )
 
-    for k in range(n_cols):
-        col = n_cols - 1 - k if forward else k
-        u = col * step_m if forward else (n_cols - 1 - col) * step_m
-        for line in range(n_lines):
-            r = (b_min + line) + t * col
-            if r < -1e-9 or r > n_rows - 1 + 1e-9:
-                continue
-            r = min(max(r, 0.0), n_rows - 1.0)
-            r0 = min(int(r), n_rows - 2) if n_rows > 1 else 0  # r >= 0 here
-            w = r - r0
-            zs = (1.0 - w) * z[r0, col] + w * z[r0 + 1, col] if n_rows > 1 else z[0, col]
-            if not math.isfinite(zs):
-                continue
-            zp = zs - u * u * inv_2r
-            n = size[line]
-            hu = hull_u[line]
-            hz = hull_z[line]
-            # Keep the upper hull: drop the nearest vertex while it lies on or below
-            # the segment from the new point to the vertex beyond it.
-            while (
-                n >= 2
-                and (hu[n - 1] - u) * (hz[n - 2] - zp) - (hz[n - 1] - zp) * (hu[n - 2] - u) >= 0.0
-            ):
-                n -= 1
-            if n > 0:
-                # The nearest vertex is the tangent from the point itself; from the
-                # observer standing observer_m above it the tangent can only lie
-                # farther out: walk outward while the slope still rises.
-                zo = zp + observer_m
-                j = n - 1
-                best = (hz[j] - zo) / (hu[j] - u)
-                while j > 0:
-                    farther = (hz[j - 1] - zo) / (hu[j - 1] - u)
-                    if farther < best:
-                        break
-                    best = farther
-                    j -= 1
-                line_slope[line, col] = best + u / radius_m
-            else:
-                line_slope[line, col] = NO_HORIZON
-            hu[n] = u
-            hz[n] = zp
-            size[line] = n + 1
-
-    # Each pixel lies between two lines at its own column: interpolate their horizons.
+    sign = 1 if forward else -1
     for row in range(n_rows):
         for col in range(n_cols):
-            if not math.isfinite(z[row, col]):
-                out_slope[row, col] = np.nan
-                continue
-            b = row - t * col
-            b0 = math.floor(b)
-            frac = b - b0
-            s0 = line_slope[b0 - b_min, col]
-            s1 = line_slope[b0 + 1 - b_min, col] if frac > 1e-12 else s0
-            if math.isnan(s0):
-                s0 = s1
-            if math.isnan(s1):
-                s1 = s0
-            if s0 == NO_HORIZON or s1 == NO_HORIZON:
-                out_slope[row, col] = max(s0, s1)
+            z0 = z[row, col]
+            if not math.isfinite(z0):
+                best = np.nan
             else:
-                out_slope[row, col] = (1.0 - frac) * s0 + frac * s1
+                best = NO_HORIZON
+                # Far part, only where the pixel's own ray is still on the grid.
+                c_far = col + sign * (near + 1)
+                r_far = row + t * sign * (near + 1)
+                if 0 <= c_far < n_cols and -1e-9 <= r_far <= n_rows - 1 + 1e-9:
+                    b = row - t * col
+                    b0 = math.floor(b)
+                    frac = b - b0
+                    acc = 0.0
+                    total = 0.0
+                    for line, weight in ((b0 - b_min, 1.0 - frac), (b0 + 1 - b_min, frac)):
+                        s = slope[line, col]
+                        if weight > 1e-12 and s != NO_HORIZON:
+                            acc += weight * (s + (height[line, col] - z0) / dist[line, col])
+                            total += weight
+                    if total > 0.0:
+                        best = acc / total
+                # Near part: the pixel's own ray, exactly, over the next `near` columns.
+                zo = z0 + observer_m
+                for k in range(1, near + 1):
+                    c = col + sign * k
+                    r = row + t * sign * k
+                    if c < 0 or c >= n_cols or r < -1e-9 or r > n_rows - 1 + 1e-9:
+                        break
+                    d = k * step_m
+                    s_near = (
+                        _lerp_rows(z, min(max(r, 0.0), n_rows - 1.0), c) - zo
+                    ) / d - d * inv_2r
+                    if s_near > best:
+                        best = s_near
+            if transposed:
+                out[col, row] = fast_atan_deg(best)
+            else:
+                out[row, col] = fast_atan_deg(best)
 
 
 @njit(cache=True)
-def horizon_one_azimuth(z, pixel_m, azimuth_rad, radius_m, observer_m, out_deg):
-    """Fill ``out_deg`` (rows x cols) with horizon elevations (deg) along one grid azimuth.
+def _buffers(n_major, n_lines, near):
+    return (
+        np.empty(n_major),
+        np.empty(n_major),
+        np.empty(near + 1),
+        np.empty(near + 1),
+        np.empty((n_lines, n_major)),
+        np.empty((n_lines, n_major)),
+        np.empty((n_lines, n_major)),
+    )
 
-    ``z`` has row 0 at the top (north); the azimuth is clockwise from grid north (+y).
-    Pixels with no terrain ahead get -inf; pixels with no data get NaN.
+
+@njit(cache=True)
+def horizon_one_azimuth(z, z_t, pixel_m, azimuth_rad, radius_m, observer_m, near, buffers, out):
+    """Fill ``out`` (rows x cols, deg) with horizon elevations along one grid azimuth.
+
+    ``z`` has row 0 at the top (north) and ``z_t`` is its contiguous transpose; the
+    azimuth is clockwise from grid north (+y). Pixels with nothing ahead get -90; no
+    data, NaN.
     """
-    east = math.sin(azimuth_rad)
-    north = math.cos(azimuth_rad)
-    d_col, d_row = east, -north  # rows grow southward
+    d_col = math.sin(azimuth_rad)
+    d_row = -math.cos(azimuth_rad)  # rows grow southward
     # Snap round-off (cos 90 deg = 6e-17) so axis-aligned rays stay on their rows.
-    if abs(d_col) < 1e-12:
-        d_col = 0.0
-    if abs(d_row) < 1e-12:
-        d_row = 0.0
-    slope = np.empty(z.shape)
+    d_col = 0.0 if abs(d_col) < 1e-12 else d_col
+    d_row = 0.0 if abs(d_row) < 1e-12 else d_row
     if abs(d_col) >= abs(d_row):
-        t = d_row / d_col
-        step = pixel_m * math.sqrt(1.0 + t * t)
-        _sweep_major_columns(z, step, t, d_col > 0.0, radius_m, observer_m, slope)
-    else:
-        t = d_col / d_row
-        step = pixel_m * math.sqrt(1.0 + t * t)
-        slope_t = np.empty((z.shape[1], z.shape[0]))
-        _sweep_major_columns(
-            np.ascontiguousarray(z.T), step, t, d_row > 0.0, radius_m, observer_m, slope_t
+        _sweep(
+            z, pixel_m, d_row / d_col, d_col > 0.0, radius_m, observer_m, near, buffers, out, False
         )
-        slope[:, :] = slope_t.T
-    # The line step is the distance per column; slopes are rise over distance.
-    for i in range(z.shape[0]):
-        for j in range(z.shape[1]):
-            out_deg[i, j] = math.degrees(math.atan(slope[i, j]))
+    else:
+        _sweep(
+            z_t, pixel_m, d_col / d_row, d_row > 0.0, radius_m, observer_m, near, buffers, out, True
+        )
 
 
 @njit(cache=True, parallel=True)
-def horizon_map(z, pixel_m, azimuths_rad, radius_m, observer_m, out_deg):
-    """Fill ``out_deg`` (azimuth x rows x cols) for every azimuth, in parallel."""
-    for a in prange(azimuths_rad.shape[0]):
-        horizon_one_azimuth(z, pixel_m, azimuths_rad[a], radius_m, observer_m, out_deg[a])
+def horizon_map(z, pixel_m, azimuths_rad, radius_m, observer_m, near, out, chunks):
+    """Fill ``out`` (azimuth x rows x cols, deg) for every azimuth.
+
+    Azimuths are split into ``chunks`` groups run in parallel, each reusing its buffers.
+    """
+    n_rows, n_cols = z.shape
+    z_t = np.ascontiguousarray(z.T)
+    n_major = max(n_rows, n_cols)
+    n_lines = n_rows + n_cols + 4
+    n_az = azimuths_rad.shape[0]
+    for chunk in prange(chunks):
+        buffers = _buffers(n_major, n_lines, near)
+        for a in range(chunk, n_az, chunks):
+            horizon_one_azimuth(
+                z, z_t, pixel_m, azimuths_rad[a], radius_m, observer_m, near, buffers, out[a]
+            )
 
 
 @njit(cache=True, parallel=True)
@@ -166,7 +298,8 @@ def ray_march(
     """Brute-force reference: march each ray with bilinear heights and exact sphere geometry.
 
     For the pixels ``(rows[i], cols[i])``, every azimuth, steps of ``step_px`` pixels
-    to the grid's edge; the elevation of each sample seen from the observer on a sphere
+    (or, when ``step_px <= 0``, from one column or row centre line to the next) to the
+    grid's edge; the elevation of each sample seen from the observer on a sphere
     of radius ``radius_m`` is ``atan2((R+z) cos(th) - (R+z0+h), (R+z) sin(th))`` with
     ``th = d / R``. Fills ``out_deg[i, a]`` (-inf where the ray leaves at once) and
     ``out_steps[i, a]``: how far along the ray the highest point is, over how far the
@@ -177,8 +310,11 @@ def ray_march(
         r_obs, c_obs = rows[i], cols[i]
         z0 = z[r_obs, c_obs] + observer_m
         for a in range(azimuths_rad.shape[0]):
-            dc = math.sin(azimuths_rad[a]) * step_px
-            dr = -math.cos(azimuths_rad[a]) * step_px
+            sin_a, cos_a = math.sin(azimuths_rad[a]), math.cos(azimuths_rad[a])
+            # step_px <= 0: step from one column (or row) centre line to the next.
+            step = step_px if step_px > 0.0 else 1.0 / max(abs(sin_a), abs(cos_a))
+            dc = sin_a * step
+            dr = -cos_a * step
             dc = 0.0 if abs(dc) < 1e-12 else dc
             dr = 0.0 if abs(dr) < 1e-12 else dr
             best = NO_HORIZON
@@ -195,7 +331,7 @@ def ray_march(
                 zs = (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1]) + wr * (
                     (1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1]
                 )
-                theta = k * step_px * pixel_m / radius_m
+                theta = k * step * pixel_m / radius_m
                 rise = (radius_m + zs) * math.cos(theta) - (radius_m + z0)
                 run = (radius_m + zs) * math.sin(theta)
                 e = math.atan2(rise, run)
