@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
@@ -10,3 +12,26 @@ from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 @pytest.fixture(scope="session")
 def eph() -> Ephemeris:
     return load_ephemeris()
+
+
+SHARED_LOLA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lola"
+
+
+@pytest.fixture(scope="session")
+def lola_dir() -> Path:
+    """The shared LOLA grids; tests that need them skip when they are absent."""
+    if not (SHARED_LOLA / "LDEM_16.LBL").exists():
+        pytest.skip(f"shared LOLA data not found at {SHARED_LOLA} (see shared/data/README.md)")
+    return SHARED_LOLA
+
+
+@pytest.fixture(scope="session")
+def lola_south_window(lola_dir):
+    """A 150 km south-polar window of LDEM_16 at 1 km, centred near Shackleton."""
+    from moonbase.io.dem_readers import read_dem
+    from moonbase.terrain.window import cut_window
+
+    source = read_dem(lola_dir / "LDEM_16.LBL", window=(slice(2600, 2880), slice(0, 5760)))
+    return cut_window(
+        source, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=150e3, resolution_m=1000.0
+    )

@@ -341,3 +341,45 @@ def ray_march(
                 k += 1
             out_deg[i, a] = math.degrees(best) if best != NO_HORIZON else NO_HORIZON
             out_steps[i, a] = best_k / max(k - 1, 1)
+
+
+@njit(cache=True)
+def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
+    """Horizon (deg) at one fractional pixel position ``(row, col)``, by ray march.
+
+    Quarter-pixel steps, bilinear heights, exact sphere geometry (as :func:`ray_march`).
+    """
+    n_rows, n_cols = z.shape
+    r0 = min(int(row), n_rows - 2)
+    c0 = min(int(col), n_cols - 2)
+    wr, wc = row - r0, col - c0
+    z0 = (
+        (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1])
+        + wr * ((1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1])
+    ) + observer_m
+    out = np.empty(azimuths_rad.shape[0])
+    for a in range(azimuths_rad.shape[0]):
+        dc = math.sin(azimuths_rad[a]) * 0.25
+        dr = -math.cos(azimuths_rad[a]) * 0.25
+        best = NO_HORIZON
+        k = 1
+        while True:
+            r = row + k * dr
+            c = col + k * dc
+            if r < 0.0 or c < 0.0 or r > n_rows - 1 or c > n_cols - 1:
+                break
+            r1 = min(int(r), n_rows - 2)
+            c1 = min(int(c), n_cols - 2)
+            vr, vc = r - r1, c - c1
+            zs = (1 - vr) * ((1 - vc) * z[r1, c1] + vc * z[r1, c1 + 1]) + vr * (
+                (1 - vc) * z[r1 + 1, c1] + vc * z[r1 + 1, c1 + 1]
+            )
+            theta = k * 0.25 * pixel_m / radius_m
+            e = math.atan2(
+                (radius_m + zs) * math.cos(theta) - (radius_m + z0),
+                (radius_m + zs) * math.sin(theta),
+            )
+            best = max(best, e)
+            k += 1
+        out[a] = math.degrees(best) if best != NO_HORIZON else -90.0
+    return out

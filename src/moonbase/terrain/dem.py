@@ -108,7 +108,7 @@ class Dem:
         r0, c0 = rows.start or 0, cols.start or 0
         return Dem(
             self.height_m[rows, cols],
-            self.transform * Affine.translation(c0, r0),
+            self.transform @ Affine.translation(c0, r0),
             self.crs,
             self.source,
         )

@@ -1,0 +1,110 @@
+"""Cut a metric map window (stereographic) out of any DEM, at a chosen resolution.
+
+Polar windows (|lat| >= 75 deg) use the polar stereographic projection of the LOLA
+polar products; others a stereographic projection centred on the window. Heights
+are resampled bilinearly with rasterio (GDAL's warper). A global simple-cylindrical
+source is padded by wrapping a few columns across the 0/360 deg seam first, so the
+seam never shows as a hole.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import rasterio.warp
+from affine import Affine
+from rasterio.crs import CRS as RioCRS
+from rasterio.enums import Resampling
+
+from moonbase.errors import DemError
+from moonbase.terrain.dem import Dem, local_stereographic, polar_stereographic
+
+#: Windows centred poleward of this latitude use the polar stereographic projection.
+POLAR_LATITUDE_DEG = 75.0
+_SEAM_PAD_COLUMNS = 4
+
+
+def window_crs(center_lat_deg: float, center_lon_deg: float):
+    """Return the projection a window centred at this point is cut in."""
+    if abs(center_lat_deg) >= POLAR_LATITUDE_DEG:
+        return polar_stereographic(south=center_lat_deg < 0)
+    return local_stereographic(center_lat_deg, center_lon_deg)
+
+
+def _wrap_global(dem: Dem) -> Dem:
+    """Pad a source spanning 360 deg of longitude with columns from its other side."""
+    operation = dem.crs.coordinate_operation
+    method = operation.method_name if operation is not None else ""
+    if dem.is_projected and "Equidistant Cylindrical" not in method:
+        return dem
+    span = abs(dem.transform.a) * dem.shape[1]
+    full_turn = 360.0 if dem.crs.is_geographic else 2.0 * np.pi * dem.crs.ellipsoid.semi_major_metre
+    if abs(span - full_turn) > abs(dem.transform.a):
+        return dem
+    pad = _SEAM_PAD_COLUMNS
+    heights = np.concatenate([dem.height_m[:, -pad:], dem.height_m, dem.height_m[:, :pad]], axis=1)
+    return Dem(heights, dem.transform @ Affine.translation(-pad, 0), dem.crs, dem.source)
+
+
+def cut_window(
+    source: Dem,
+    *,
+    center_lat_deg: float,
+    center_lon_deg: float,
+    size_m: float,
+    resolution_m: float,
+) -> Dem:
+    """Resample ``source`` onto a square metric window.
+
+    Parameters
+    ----------
+    source : Dem
+        Any georeferenced DEM that covers the window.
+    center_lat_deg, center_lon_deg : float
+        Window centre, degrees (east longitude).
+    size_m : float
+        Side of the square window, metres.
+    resolution_m : float
+        Pixel size, metres.
+
+    Raises
+    ------
+    DemError
+        If the window reaches outside the source (no data would be invented).
+    """
+    if size_m <= 0 or resolution_m <= 0:
+        raise DemError(source.source, "window size and resolution must be positive")
+    n = round(size_m / resolution_m)
+    if n < 2:
+        raise DemError(source.source, f"a {size_m} m window at {resolution_m} m is under 2 pixels")
+    crs = window_crs(center_lat_deg, center_lon_deg)
+    target = Dem(np.empty((1, 1)), Affine.identity(), crs)
+    cx, cy = target.from_lonlat(center_lon_deg, center_lat_deg)
+    half = n * resolution_m / 2.0
+    transform = Affine(resolution_m, 0.0, float(cx) - half, 0.0, -resolution_m, float(cy) + half)
+    wrapped = _wrap_global(source)
+    out = np.full((n, n), np.nan, dtype=np.float32)
+    rasterio.warp.reproject(
+        source=wrapped.height_m.astype(np.float32),
+        destination=out,
+        src_transform=wrapped.transform,
+        src_crs=RioCRS.from_wkt(wrapped.crs.to_wkt()),
+        src_nodata=np.nan,
+        dst_transform=transform,
+        dst_crs=RioCRS.from_wkt(crs.to_wkt()),
+        dst_nodata=np.nan,
+        resampling=Resampling.bilinear,
+    )
+    holes = int(np.isnan(out).sum())
+    if holes:
+        raise DemError(
+            source.source,
+            f"the {size_m / 1000:g} km window at {center_lat_deg:g}, {center_lon_deg:g} reaches "
+            f"outside the data ({holes} of {n * n} pixels have none); move or shrink it",
+        )
+    return Dem(out, transform, crs, f"{source.source} window {center_lat_deg:g},{center_lon_deg:g}")
+
+
+def lonlat_grid(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
+    """Return east longitude and latitude (deg) of every pixel centre."""
+    xx, yy = np.meshgrid(dem.x, dem.y)
+    return dem.to_lonlat(xx, yy)
