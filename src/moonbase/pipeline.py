@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import numpy as np
+
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.environment.horizon import Horizon
 from moonbase.environment.site_environment import Environment, SurfaceSite, environment
@@ -17,6 +19,9 @@ from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
+from moonbase.terrain.dem import Dem
+from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
+from moonbase.terrain.window import cut_window
 
 
 @dataclass(frozen=True, eq=False)
@@ -27,26 +32,61 @@ class Results:
     environment: Environment
 
 
-def site_horizon(site: Site) -> Horizon:
-    """Return a site's skyline: the smooth sphere at its height, raised by its mask."""
+def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
+    """Return a site's skyline: the smooth sphere at its height, raised by its mask and
+    by the terrain skyline when there is one."""
     mask = site.horizon_mask
     constant = mask.constant_deg if mask is not None else None
     # The bare sphere through the site's own ground, seen from height_m above it.
     horizon = Horizon.smooth_sphere(
         site.height_m, radius_m=MOON_RADIUS_M + site.elevation_m, mask_deg=constant
     )
+    tables = []
     if mask is not None and mask.azimuth_deg is not None:
-        horizon = horizon.with_table(mask.azimuth_deg, mask.elevation_deg)
-    return horizon
+        tables.append(Horizon(-90.0, np.array(mask.azimuth_deg), np.array(mask.elevation_deg)))
+    if terrain is not None:
+        tables.append(terrain)
+    if not tables:
+        return horizon
+    azimuths = np.unique(np.concatenate([t.azimuth_deg for t in tables]))
+    skyline = np.max([t.elevation_at(azimuths) for t in tables], axis=0)
+    return horizon.with_table(azimuths, skyline)
 
 
-def surface_sites(scenario: Scenario) -> list[SurfaceSite]:
+#: Reads the part of the scenario's DEM around a point: (lat_deg, lon_deg, size_m) -> Dem.
+TerrainReader = Callable[[float, float, float], Dem]
+
+
+def terrain_skylines(scenario: Scenario, read_terrain: TerrainReader) -> dict[str, Horizon]:
+    """Return each site's terrain skyline from the scenario's DEM, searched to radius_km."""
+    terrain = scenario.terrain
+    skylines = {}
+    for site in scenario.sites:
+        size_m = 2.0 * terrain.radius_km * 1000.0
+        source = read_terrain(site.lat_deg, site.lon_deg, size_m)
+        window = cut_window(
+            source,
+            center_lat_deg=site.lat_deg,
+            center_lon_deg=site.lon_deg,
+            size_m=size_m,
+            resolution_m=terrain.resolution_m,
+        )
+        skylines[site.name] = terrain_site_horizon(
+            window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=site.height_m
+        )
+    return skylines
+
+
+def surface_sites(
+    scenario: Scenario, skylines: dict[str, Horizon] | None = None
+) -> list[SurfaceSite]:
     """Return the scenario's candidate sites as points with skylines."""
+    skylines = skylines or {}
     return [
         SurfaceSite(
             site.name,
             SurfacePoint(site.lat_deg, site.lon_deg, site.elevation_m, site.height_m),
-            site_horizon(site),
+            site_horizon(site, skylines.get(site.name)),
         )
         for site in scenario.sites
     ]
@@ -57,6 +97,7 @@ def run(
     *,
     ephemeris: Ephemeris | None = None,
     progress: Callable[[str], None] | None = None,
+    read_terrain: TerrainReader | None = None,
 ) -> Results:
     """Run every stage of the scenario and return the results.
 
@@ -68,10 +109,18 @@ def run(
         Defaults to the packaged DE421 and lunar kernels.
     progress : callable, optional
         Called with a short label each time a unit of work (a site) is done.
+    read_terrain : callable, optional
+        Reads the scenario's DEM around a point; needed when the scenario has terrain
+        (the command line passes :func:`moonbase.io.dem_readers.read_dem_around`).
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
-    env = environment(surface_sites(scenario), t, ephemeris=ephemeris, progress=progress)
+    skylines = None
+    if scenario.terrain is not None:
+        if read_terrain is None:
+            raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
+        skylines = terrain_skylines(scenario, read_terrain)
+    env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
     return Results(scenario, env)
 
 

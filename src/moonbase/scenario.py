@@ -193,6 +193,15 @@ class GroundStation(_Model):
         return lon_deg % 360.0
 
 
+class Terrain(_Model):
+    """A DEM the site skylines are computed from (relative paths: from the scenario file)."""
+
+    dem: str = Field(min_length=1)
+    radius_km: float = Field(default=150.0, gt=0.0, le=1000.0)
+    resolution_m: float = Field(default=500.0, gt=0.0, le=100_000.0)
+    azimuths: int = Field(default=360, ge=8, le=7200)
+
+
 class Scenario(_Model):
     """A whole scenario: station, partners, candidate sites, span, ground stations."""
 
@@ -201,6 +210,7 @@ class Scenario(_Model):
     sites: list[Site] = Field(min_length=1)
     span: Span
     ground_stations: list[GroundStation] = Field(default_factory=list)
+    terrain: Terrain | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:

@@ -6,8 +6,6 @@ import csv
 import io
 import json
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -15,22 +13,24 @@ from typing import Annotated
 import numpy as np
 import typer
 from pydantic import ValidationError
-from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from moonbase import __version__
+from moonbase.cli.output import clear_errors as _clear_errors
+from moonbase.cli.output import err_console, out_console
+from moonbase.cli.terrain import terrain_app
 from moonbase.environment.horizon import Horizon
-from moonbase.errors import MoonbaseError
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, observe
 from moonbase.geometry.times import time_grid
+from moonbase.io.dem_readers import read_dem_around
 from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
 from moonbase.pipeline import run as run_pipeline
 from moonbase.pipeline import work_units
 from moonbase.report.save import save_results
-from moonbase.scenario import Span
+from moonbase.scenario import Scenario, Span
 
 app = typer.Typer(
     help="moonbase: plan a jointly operated lunar research station.",
@@ -40,21 +40,7 @@ app = typer.Typer(
 )
 scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
-
-out_console = Console()
-err_console = Console(stderr=True)
-
-
-@contextmanager
-def _clear_errors() -> Iterator[None]:
-    """Turn moonbase's own errors into one message on stderr and exit status 1."""
-    try:
-        yield
-    except MoonbaseError as error:
-        err_console.print(
-            f"[bold red]error:[/] {escape(str(error))}", highlight=False, soft_wrap=True
-        )
-        raise typer.Exit(1) from None
+app.add_typer(terrain_app, name="terrain")
 
 
 def _version(value: bool) -> None:
@@ -99,6 +85,7 @@ def run(
             sites_task = progress.add_task("site environments", total=work_units(model))
             results = run_pipeline(
                 model,
+                read_terrain=_terrain_reader(model, scenario),
                 progress=lambda name: progress.update(
                     sites_task, advance=1, description=f"site environments: {name[:10]}"
                 ),
@@ -110,6 +97,20 @@ def run(
         _print_site_table(results.environment.statistics)
         for path in written:
             out_console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+
+
+def _terrain_reader(model: Scenario, scenario_path: Path | None):
+    """Read the scenario's DEM (a relative path is taken from the scenario's folder)."""
+    if model.terrain is None:
+        return None
+    dem = Path(model.terrain.dem)
+    if not dem.is_absolute() and scenario_path is not None:
+        dem = scenario_path.parent / dem
+
+    def read(lat_deg: float, lon_deg: float, size_m: float):
+        return read_dem_around(dem, center_lat_deg=lat_deg, center_lon_deg=lon_deg, size_m=size_m)
+
+    return read
 
 
 def _print_site_table(statistics) -> None:

@@ -142,3 +142,74 @@ def describe_dem(path: str | Path) -> dict:
         "height_max_m": float(finite.max()) if finite.size else None,
         "nodata_pixels": int(np.isnan(dem.height_m).sum()),
     }
+
+
+def read_dem_around(
+    path: str | Path, *, center_lat_deg: float, center_lon_deg: float, size_m: float
+) -> Dem:
+    """Read only the part of a DEM that a square window of ``size_m`` at a point needs.
+
+    For a global simple-cylindrical or geographic grid this is a band of latitude (all
+    longitudes, as a polar window needs them); for a projected grid, the bounding box.
+    """
+    from pyproj import Transformer
+
+    from moonbase.terrain.dem import MOON_GEOGRAPHIC
+    from moonbase.terrain.window import window_crs
+
+    path = Path(path)
+    if not path.exists():
+        raise DemError(str(path), "no such file")
+    target = window_crs(center_lat_deg, center_lon_deg)
+    to_target = Transformer.from_crs(MOON_GEOGRAPHIC, target, always_xy=True)
+    cx, cy = to_target.transform(center_lon_deg, center_lat_deg)
+    half = 0.75 * size_m  # a margin for the bilinear stencil and projection curvature
+    edge = np.linspace(-half, half, 41)
+    xs = np.concatenate([cx + edge, cx + edge, cx - half + 0 * edge, cx + half + 0 * edge])
+    ys = np.concatenate([cy - half + 0 * edge, cy + half + 0 * edge, cy + edge, cy + edge])
+    try:
+        with rasterio.open(path) as dataset:
+            crs = _crs_of(str(path), dataset)
+            lon, lat = Transformer.from_crs(target, MOON_GEOGRAPHIC, always_xy=True).transform(
+                xs, ys
+            )
+            pole_inside = abs(cx) < half and abs(cy) < half and abs(center_lat_deg) >= 60
+            operation = crs.coordinate_operation
+            cylindrical = crs.is_geographic or (
+                operation is not None and "Equidistant Cylindrical" in operation.method_name
+            )
+            to_source = Transformer.from_crs(MOON_GEOGRAPHIC, crs, always_xy=True)
+            if cylindrical:
+                lat_lo, lat_hi = float(np.min(lat)), float(np.max(lat))
+                if pole_inside:
+                    lat_lo, lat_hi = (-90.0, lat_hi) if center_lat_deg < 0 else (lat_lo, 90.0)
+                _, y_top = to_source.transform(center_lon_deg, lat_hi)
+                _, y_bottom = to_source.transform(center_lon_deg, lat_lo)
+                row_top, row_bottom = (
+                    (~dataset.transform * (0.0, y_top))[1],
+                    (~dataset.transform * (0.0, y_bottom))[1],
+                )
+                rows = slice(
+                    max(0, int(np.floor(row_top)) - 2),
+                    min(dataset.height, int(np.ceil(row_bottom)) + 2),
+                )
+                cols = slice(0, dataset.width)
+            else:
+                sx, sy = to_source.transform(lon, lat)
+                c_lo, r_lo = ~dataset.transform * (float(np.min(sx)), float(np.max(sy)))
+                c_hi, r_hi = ~dataset.transform * (float(np.max(sx)), float(np.min(sy)))
+                rows = slice(
+                    max(0, int(np.floor(min(r_lo, r_hi))) - 2),
+                    min(dataset.height, int(np.ceil(max(r_lo, r_hi))) + 2),
+                )
+                cols = slice(
+                    max(0, int(np.floor(min(c_lo, c_hi))) - 2),
+                    min(dataset.width, int(np.ceil(max(c_lo, c_hi))) + 2),
+                )
+    except rasterio.errors.RasterioIOError as error:
+        raise DemError(str(path), f"not a readable raster or PDS3 label ({error})") from None
+    if rows.stop <= rows.start or cols.stop <= cols.start:
+        raise DemError(
+            str(path), f"the window at {center_lat_deg:g}, {center_lon_deg:g} lies outside the grid"
+        )
+    return read_dem(path, window=(rows, cols), allow_nodata=True)

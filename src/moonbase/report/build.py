@@ -11,7 +11,7 @@ import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from moonbase import __version__
-from moonbase.pipeline import Results, site_horizon
+from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 
 
@@ -59,10 +59,18 @@ def _source(text: str, approximate: bool) -> str:
     return f"{text} (approximate)" if approximate else text
 
 
-def _horizon_text(horizon) -> str:
-    if horizon.is_flat:
-        return f"smooth sphere, skyline at {horizon.floor_deg:+.3f}° (no terrain)"
-    return f"tabulated mask over a smooth sphere ({len(horizon.azimuth_deg)} azimuths)"
+def _horizon_text(results: Results, site) -> str:
+    skyline = results.environment.series.horizon_elevation_deg.sel(site=site.name)
+    low, high = float(skyline.min()), float(skyline.max())
+    terrain = results.scenario.terrain
+    if terrain is not None:
+        return (
+            f"terrain from {terrain.dem} within {terrain.radius_km:g} km at "
+            f"{terrain.resolution_m:g} m: skyline {low:+.2f}° to {high:+.2f}°"
+        )
+    if site.horizon_mask is not None:
+        return f"mask over the smooth sphere: skyline {low:+.2f}° to {high:+.2f}°"
+    return f"smooth sphere, skyline at {low:+.3f}° (no terrain)"
 
 
 COMPARISON_COLUMNS = [
@@ -110,7 +118,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                 [
                     ("Position", f"{site.lat_deg:.3f}°, {site.lon_deg:.3f}° E"),
                     ("Height above ground", f"{site.height_m:g} m"),
-                    ("Horizon", _horizon_text(site_horizon(site))),
+                    ("Horizon", _horizon_text(results, site)),
                     ("Highest Sun", f"{float(stats.max_sun_elevation_deg):.2f}°"),
                     ("Notes", site.notes or "-"),
                     ("Source", _source(site.source, site.approximate)),

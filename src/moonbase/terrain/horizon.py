@@ -35,12 +35,18 @@ def azimuth_grid(count: int) -> np.ndarray:
     return np.arange(count) * (360.0 / count)
 
 
+#: A horizon map larger than this would not fit in memory on a small machine.
+MAX_MAP_BYTES = 6 * 2**30
+
+
 def _check_grid(dem: Dem) -> float:
-    if not dem.is_projected:
+    operation = dem.crs.coordinate_operation
+    method = operation.method_name if operation is not None else ""
+    if not dem.is_projected or "Cylindrical" in method:
         raise DemError(
             dem.source,
-            "horizons need a metric grid; cut a window first "
-            "(moonbase terrain horizon ... --center LAT,LON)",
+            "horizons need a conformal metric grid (stereographic), not a global map; cut "
+            "a window first (moonbase terrain horizon ... --center LAT,LON)",
         )
     dx, dy = dem.resolution
     if abs(dx - dy) > 1e-6 * dx:
@@ -73,6 +79,14 @@ def horizon_map(
     """
     pixel_m = _check_grid(dem)
     az = azimuth_grid(azimuths)
+    size = az.size * dem.shape[0] * dem.shape[1] * 4
+    if size > MAX_MAP_BYTES:
+        raise DemError(
+            dem.source,
+            f"a {dem.shape[0]} x {dem.shape[1]} x {az.size} horizon map "
+            f"needs {size / 2**30:.1f} GiB; use fewer azimuths or a "
+            f"smaller window (limit {MAX_MAP_BYTES / 2**30:.0f} GiB)",
+        )
     out = np.empty((az.size, *dem.shape), dtype=np.float32)
     _kernels.horizon_map(
         np.ascontiguousarray(dem.height_m, dtype=np.float64),

@@ -1,0 +1,149 @@
+"""``moonbase terrain ...``: DEM information and horizons, scriptable."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import numpy as np
+import typer
+from rich.table import Table
+
+from moonbase.cli.output import clear_errors, fail, out_console
+from moonbase.errors import DemError
+from moonbase.io.dem_readers import describe_dem, read_dem, read_dem_around
+from moonbase.io.exports import write_netcdf
+from moonbase.terrain.dem import Dem
+from moonbase.terrain.horizon import horizon_map, site_horizon
+from moonbase.terrain.window import cut_window
+
+terrain_app = typer.Typer(help="Inspect DEMs and compute horizons.", no_args_is_help=True)
+
+
+def parse_lat_lon(text: str, option: str) -> tuple[float, float]:
+    """Parse ``'LAT,LON'`` (degrees, east longitude)."""
+    try:
+        lat_text, lon_text = text.split(",")
+        lat, lon = float(lat_text), float(lon_text)
+    except ValueError:
+        fail(f"{option}: write LAT,LON in degrees, e.g. -89.45,222.69 (got {text!r})")
+    if not -90.0 <= lat <= 90.0:
+        fail(f"{option}: latitude {lat:g} is outside -90..90")
+    return lat, lon % 360.0
+
+
+def load_grid(dem: Path, center: str | None, size_km: float, resolution_m: float | None) -> Dem:
+    """Return the metric grid to work on: the DEM itself, or a window cut from it."""
+    if center is None:
+        grid = read_dem(dem)
+        if not grid.is_projected:
+            raise DemError(
+                str(dem),
+                "this DEM is not in a metric projection; give --center "
+                "LAT,LON (and --size-km, --resolution-m) to cut a window",
+            )
+        return grid
+    lat, lon = parse_lat_lon(center, "--center")
+    size_m = size_km * 1000.0
+    source = read_dem_around(dem, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m)
+    resolution = resolution_m or (min(source.resolution) if source.is_projected else 1000.0)
+    return cut_window(
+        source, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m, resolution_m=resolution
+    )
+
+
+@terrain_app.command("info")
+def info(
+    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Print a DEM's grid, CRS, resolution, extent and height range."""
+    with clear_errors():
+        facts = describe_dem(dem)
+    if json_output:
+        sys.stdout.write(json.dumps(facts, indent=1) + "\n")
+        return
+    table = Table(title=str(dem), title_justify="left", show_header=False)
+    units = facts["resolution_units"]
+    extent = facts["extent"]
+    rows = [
+        ("grid", f"{facts['rows']} rows x {facts['columns']} columns"),
+        ("CRS", f"{facts['crs_name']}: {facts['crs']}"),
+        ("resolution", f"{facts['resolution'][0]:g} x {facts['resolution'][1]:g} {units}"),
+        (
+            "extent",
+            f"x {extent['left']:g}..{extent['right']:g}, "
+            f"y {extent['bottom']:g}..{extent['top']:g} {units}",
+        ),
+        ("heights", f"{facts['height_min_m']:g} .. {facts['height_max_m']:g} m above 1737.4 km"),
+        ("no-data pixels", str(facts["nodata_pixels"])),
+    ]
+    for key, value in rows:
+        table.add_row(key, value)
+    out_console.print(table)
+
+
+@terrain_app.command("horizon")
+def horizon(
+    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    out: Annotated[
+        Path | None, typer.Option("--out", help="Write the horizon map (NetCDF).")
+    ] = None,
+    site: Annotated[
+        str | None, typer.Option("--site", help="One point, LAT,LON: print its skyline.")
+    ] = None,
+    azimuths: Annotated[int, typer.Option(min=4, max=7200, help="Number of azimuths.")] = 360,
+    height_m: Annotated[
+        float, typer.Option("--height-m", min=0.0, help="Observer height, m.")
+    ] = 0.0,
+    center: Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")] = None,
+    size_km: Annotated[float, typer.Option(min=0.1, help="Window side, km.")] = 300.0,
+    resolution_m: Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")] = None,
+    output_format: Annotated[
+        str, typer.Option("--format", help="json or table (with --site).")
+    ] = "table",
+) -> None:
+    """Compute a horizon map (--out) or one point's skyline (--site).
+
+    Map azimuths are grid azimuths (clockwise from the map's +y); a site's skyline is
+    in local azimuth (from local north through east).
+    """
+    if (out is None) == (site is None):
+        fail("give either --out FILE.nc (a map) or --site LAT,LON (a point)")
+    if output_format not in ("json", "table"):
+        fail(f"--format: choose json or table (got {output_format!r})")
+    with clear_errors():
+        _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, output_format)
+
+
+def _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, output_format):
+    if site is not None:
+        lat, lon = parse_lat_lon(site, "--site")
+        grid = load_grid(dem, center or site, size_km, resolution_m)
+        skyline = site_horizon(grid, lat, lon, azimuths=azimuths, height_m=height_m)
+        result = {
+            "azimuth_deg": [round(float(a), 6) for a in skyline.azimuth_deg],
+            "horizon_deg": [round(float(e), 6) for e in skyline.elevation_deg],
+        }
+        if output_format == "json":
+            sys.stdout.write(json.dumps(result) + "\n")
+        else:
+            table = Table(title=f"skyline at {lat:g}, {lon:g} E", title_justify="left")
+            table.add_column("azimuth (deg)", justify="right")
+            table.add_column("horizon (deg)", justify="right")
+            for a, e in zip(result["azimuth_deg"], result["horizon_deg"], strict=True):
+                table.add_row(f"{a:.2f}", f"{e:.3f}")
+            out_console.print(table)
+        return
+    grid = load_grid(dem, center, size_km, resolution_m)
+    dataset = horizon_map(grid, azimuths=azimuths, height_m=height_m)
+    write_netcdf(dataset, out)
+    finite = dataset.horizon_deg.values[dataset.horizon_deg.values > -90.0]
+    out_console.print(
+        f"wrote {out}: {grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths, "
+        f"horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg",
+        highlight=False,
+        soft_wrap=True,
+    )

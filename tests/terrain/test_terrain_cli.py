@@ -1,0 +1,136 @@
+"""The terrain commands and terrain-aware scenarios, on the shared LOLA grids."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import numpy as np
+import xarray as xr
+import yaml
+
+from moonbase.io.dem_readers import read_dem_around
+from moonbase.io.scenario_files import default_scenario_text
+from moonbase.pipeline import run
+from moonbase.scenario import validate_scenario
+
+
+def moonbase(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-c", "from moonbase.cli.main import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+def test_info_reports_grid_and_heights(lola_dir):
+    result = moonbase("terrain", "info", str(lola_dir / "LDEM_4.LBL"), "--json")
+    assert result.returncode == 0, result.stderr
+    facts = json.loads(result.stdout)
+    assert (facts["rows"], facts["columns"]) == (720, 1440)
+    assert facts["resolution"][0] == 7580.84
+    # LOLA heights span about -9.1 km (Antoniadi) to +10.8 km (Smith et al. 2010).
+    assert -9500 < facts["height_min_m"] < -8000 and 9500 < facts["height_max_m"] < 11000
+
+
+def test_site_skyline_json(lola_dir):
+    result = moonbase(
+        "terrain",
+        "horizon",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--site=-89.45,222.69",
+        "--height-m",
+        "2",
+        "--azimuths",
+        "36",
+        "--size-km",
+        "200",
+        "--resolution-m",
+        "1000",
+        "--format",
+        "json",
+    )
+    assert result.returncode == 0, result.stderr
+    skyline = json.loads(result.stdout)
+    assert set(skyline) == {"azimuth_deg", "horizon_deg"}
+    assert len(skyline["azimuth_deg"]) == 36
+    assert np.all(np.diff(skyline["azimuth_deg"]) > 0)
+    # A ridge near the pole: the skyline stays within a few degrees of level.
+    assert -6 < min(skyline["horizon_deg"]) and max(skyline["horizon_deg"]) < 6
+
+
+def test_horizon_map_file(lola_dir, tmp_path):
+    out = tmp_path / "h.nc"
+    result = moonbase(
+        "terrain",
+        "horizon",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--out",
+        str(out),
+        "--center=-89.5,0",
+        "--size-km",
+        "60",
+        "--resolution-m",
+        "2000",
+        "--azimuths",
+        "16",
+        "--height-m",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(out) as ds:
+        assert ds.horizon_deg.dims == ("y", "x", "azimuth")
+        assert ds.horizon_deg.shape == (30, 30, 16)
+        assert ds.azimuth_deg.attrs["units"] == "deg"
+        assert "crs_wkt" in ds.attrs
+
+
+def test_bad_rasters_give_clear_errors(lola_dir, tmp_path):
+    missing = moonbase("terrain", "info", str(tmp_path / "absent.LBL"))
+    assert missing.returncode == 1 and "no such file" in missing.stderr
+    bogus = tmp_path / "bogus.LBL"
+    bogus.write_text("PDS_VERSION_ID = PDS3\nEND\n")
+    broken = moonbase("terrain", "info", str(bogus))
+    assert broken.returncode == 1 and "bogus.LBL" in broken.stderr
+    global_map = moonbase(
+        "terrain", "horizon", str(lola_dir / "LDEM_4.LBL"), "--out", str(tmp_path / "x.nc")
+    )
+    assert global_map.returncode == 1 and "cut a window first" in global_map.stderr
+    outside = moonbase(
+        "terrain",
+        "horizon",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--site=-89.5,0",
+        "--center=-60,0",
+        "--size-km",
+        "10",
+    )
+    assert outside.returncode == 1 and "outside the grid" in outside.stderr
+    for result in (missing, broken, global_map, outside):
+        assert "Traceback" not in result.stderr
+
+
+def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
+    data = yaml.safe_load(default_scenario_text())
+    data["sites"] = data["sites"][:2]
+    data["span"] = {"start": "2030-01-01T00:00:00Z", "stop": "2030-02-01T00:00:00Z", "step": "2h"}
+    data["terrain"] = {
+        "dem": str(lola_dir / "LDEM_16.LBL"),
+        "radius_km": 60,
+        "resolution_m": 1500,
+        "azimuths": 72,
+    }
+    scenario = validate_scenario(data)
+
+    def read(lat, lon, size_m):
+        return read_dem_around(
+            lola_dir / "LDEM_16.LBL", center_lat_deg=lat, center_lon_deg=lon, size_m=size_m
+        )
+
+    results = run(scenario, read_terrain=read)
+    skyline = results.environment.series.horizon_elevation_deg
+    smooth_dip = -np.degrees(np.arccos(1737400.0 / 1737402.0))  # the bare sphere from 2 m
+    assert float(np.abs(skyline - smooth_dip).max()) > 0.3  # terrain, not the sphere
+    assert float(skyline.min()) >= smooth_dip - 1e-6  # never below the sphere's own dip
