@@ -185,10 +185,8 @@ def read_dem_around(
                     lat_lo, lat_hi = (-90.0, lat_hi) if center_lat_deg < 0 else (lat_lo, 90.0)
                 _, y_top = to_source.transform(center_lon_deg, lat_hi)
                 _, y_bottom = to_source.transform(center_lon_deg, lat_lo)
-                row_top, row_bottom = (
-                    (~dataset.transform * (0.0, y_top))[1],
-                    (~dataset.transform * (0.0, y_bottom))[1],
-                )
+                row_top = dataset.index(dataset.bounds.left, y_top, op=float)[0]
+                row_bottom = dataset.index(dataset.bounds.left, y_bottom, op=float)[0]
                 rows = slice(
                     max(0, int(np.floor(row_top)) - 2),
                     min(dataset.height, int(np.ceil(row_bottom)) + 2),
@@ -196,8 +194,8 @@ def read_dem_around(
                 cols = slice(0, dataset.width)
             else:
                 sx, sy = to_source.transform(lon, lat)
-                c_lo, r_lo = ~dataset.transform * (float(np.min(sx)), float(np.max(sy)))
-                c_hi, r_hi = ~dataset.transform * (float(np.max(sx)), float(np.min(sy)))
+                r_lo, c_lo = dataset.index(float(np.min(sx)), float(np.max(sy)), op=float)
+                r_hi, c_hi = dataset.index(float(np.max(sx)), float(np.min(sy)), op=float)
                 rows = slice(
                     max(0, int(np.floor(min(r_lo, r_hi))) - 2),
                     min(dataset.height, int(np.ceil(max(r_lo, r_hi))) + 2),

@@ -103,6 +103,11 @@ class Dem:
         north_x, north_y = self.from_lonlat(lon, np.minimum(lat + step_deg, 90.0))
         return np.degrees(np.arctan2(north_x - xx, north_y - yy))
 
+    def centre_index(self, x: float, y: float) -> tuple[float, float]:
+        """Return the fractional (row, col) of a point, 0 at the first pixel's centre."""
+        t = self.transform  # north-up grids only: no rotation terms
+        return (y - t.f) / t.e - 0.5, (x - t.c) / t.a - 0.5
+
     def window(self, rows: slice, cols: slice) -> Dem:
         """Return the sub-grid ``height_m[rows, cols]`` with its own transform."""
         r0, c0 = rows.start or 0, cols.start or 0

@@ -146,8 +146,7 @@ def site_horizon(
     """
     pixel_m = _check_grid(dem)
     x, y = dem.from_lonlat(lon_deg, lat_deg)
-    col, row = ~dem.transform * (float(x), float(y))
-    col, row = col - 0.5, row - 0.5  # pixel-centre indices
+    row, col = dem.centre_index(float(x), float(y))
     rows, cols = dem.shape
     if not (0 <= row <= rows - 1 and 0 <= col <= cols - 1):
         raise DemError(dem.source, f"the point {lat_deg:g}, {lon_deg:g} lies outside the grid")
