@@ -383,3 +383,57 @@ def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
             k += 1
         out[a] = math.degrees(best) if best != NO_HORIZON else -90.0
     return out
+
+
+@njit(cache=True, parallel=True)
+def integrate_sky_tables(
+    horizon_deg,
+    tilt_rad,
+    tilt_azimuth_rad,
+    azimuths_rad,
+    table_start_deg,
+    table_step_deg,
+    tables,
+    out,
+):
+    """Integrate each pixel's skyline against per-azimuth tables of the sky's dwell time.
+
+    ``tables[k, a, j]`` is the time-weighted amount of quantity ``k`` (seen from the
+    window's reference point) for a body at azimuth ``a`` if the skyline there stood at
+    elevation ``table_start_deg + j * table_step_deg``. A pixel whose local vertical is
+    tilted by ``tilt_rad`` toward grid azimuth ``tilt_azimuth_rad`` sees a body at
+    reference elevation ``e`` and azimuth ``A`` at elevation ``asin(sin(e) cos(tilt) +
+    cos(e) sin(tilt) cos(A - psi))``; its skyline ``H`` therefore maps to the reference
+    threshold ``asin(sin H / m) - atan2(sin(tilt) cos(A - psi), cos(tilt))`` with
+    ``m = hypot(...)`` of the same two terms. Fills ``out[k, row, col]``.
+    """
+    n_tables, n_az, n_steps = tables.shape
+    n_rows, n_cols = tilt_rad.shape
+    for row in prange(n_rows):
+        for col in range(n_cols):
+            for k in range(n_tables):
+                out[k, row, col] = 0.0
+            sin_t = math.sin(tilt_rad[row, col])
+            cos_t = math.cos(tilt_rad[row, col])
+            for a in range(n_az):
+                h = horizon_deg[a, row, col]
+                if math.isnan(h):
+                    for k in range(n_tables):
+                        out[k, row, col] = np.nan
+                    break
+                p = sin_t * math.cos(azimuths_rad[a] - tilt_azimuth_rad[row, col])
+                m = math.sqrt(p * p + cos_t * cos_t)
+                threshold = math.degrees(
+                    math.asin(max(-1.0, min(1.0, math.sin(math.radians(h)) / m)))
+                    - math.atan2(p, cos_t)
+                )
+                x = (threshold - table_start_deg) / table_step_deg
+                if x <= 0.0:
+                    j, w = 0, 0.0
+                elif x >= n_steps - 1:
+                    j, w = n_steps - 2, 1.0
+                else:
+                    j = int(x)
+                    w = x - j
+                for k in range(n_tables):
+                    out[k, row, col] += (1.0 - w) * tables[k, a, j] + w * tables[k, a, j + 1]
