@@ -134,3 +134,51 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     smooth_dip = -np.degrees(np.arccos(1737400.0 / 1737402.0))  # the bare sphere from 2 m
     assert float(np.abs(skyline - smooth_dip).max()) > 0.3  # terrain, not the sphere
     assert float(skyline.min()) >= smooth_dip - 1e-6  # never below the sphere's own dip
+
+
+def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):
+    out = tmp_path / "light.nc"
+    result = moonbase(
+        "terrain",
+        "illumination",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--start",
+        "2030-01-01",
+        "--stop",
+        "2030-07-01",
+        "--step",
+        "12h",
+        "--out",
+        str(out),
+        "--center=-89.5,0",
+        "--size-km",
+        "60",
+        "--resolution-m",
+        "2000",
+        "--azimuths",
+        "90",
+        "--height-m",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(out) as maps:
+        for name in (
+            "sunlit_fraction",
+            "mean_solar_visible_fraction",
+            "earth_visible_fraction",
+            "permanent_shadow",
+        ):
+            assert maps[name].dims == ("y", "x") and "units" in maps[name].attrs
+        assert maps.sunlit_fraction.shape == (30, 30)
+    bad = moonbase(
+        "terrain",
+        "illumination",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--start",
+        "2030-01-01",
+        "--stop",
+        "2060-01-01",
+        "--out",
+        str(out),
+    )
+    assert bad.returncode == 1 and "--stop" in bad.stderr and "Traceback" not in bad.stderr

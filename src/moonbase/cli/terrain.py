@@ -11,7 +11,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from moonbase.cli.output import clear_errors, fail, out_console
+from moonbase.cli.output import clear_errors, fail, out_console, say
 from moonbase.errors import DemError
 from moonbase.io.dem_readers import describe_dem, read_dem, read_dem_around
 from moonbase.io.exports import write_netcdf
@@ -141,9 +141,59 @@ def _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, 
     dataset = horizon_map(grid, azimuths=azimuths, height_m=height_m)
     write_netcdf(dataset, out)
     finite = dataset.horizon_deg.values[dataset.horizon_deg.values > -90.0]
-    out_console.print(
+    say(
         f"wrote {out}: {grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths, "
-        f"horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg",
-        highlight=False,
-        soft_wrap=True,
+        f"horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg"
     )
+
+
+@terrain_app.command("illumination")
+def illumination(
+    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC.")],
+    stop: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC.")],
+    out: Annotated[Path, typer.Option("--out", help="Write the maps (NetCDF).")],
+    step: Annotated[str, typer.Option(help="Step, e.g. 1h, 6h, PT30M.")] = "1h",
+    azimuths: Annotated[int, typer.Option(min=4, max=7200, help="Number of azimuths.")] = 360,
+    height_m: Annotated[
+        float, typer.Option("--height-m", min=0.0, help="Observer height, m.")
+    ] = 0.0,
+    center: Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")] = None,
+    size_km: Annotated[float, typer.Option(min=0.1, help="Window side, km.")] = 300.0,
+    resolution_m: Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")] = None,
+) -> None:
+    """Map the sunlit, mean visible-disc and Earth-visible fractions over a span.
+
+    Writes sunlit_fraction, mean_solar_visible_fraction, earth_visible_fraction and
+    permanent_shadow (y, x) with units.
+    """
+    from pydantic import ValidationError
+
+    from moonbase.geometry.ephemeris import load_ephemeris
+    from moonbase.geometry.times import time_grid
+    from moonbase.scenario import Span
+    from moonbase.terrain.illumination import illumination_map
+
+    try:
+        span = Span(start=start, stop=stop, step=step)
+    except ValidationError as error:
+        fail(
+            "; ".join(
+                f"--{item['loc'][0] if item['loc'] else 'start/--stop'}: "
+                f"{item['msg'].removeprefix('Value error, ')}"
+                for item in error.errors(include_url=False)
+            )
+        )
+    with clear_errors():
+        grid = load_grid(dem, center, size_km, resolution_m)
+        horizons = horizon_map(grid, azimuths=azimuths, height_m=height_m)
+        ephemeris = load_ephemeris()
+        t, _ = time_grid(ephemeris.ts, span.start, span.stop, span.step)
+        maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
+        write_netcdf(maps, out)
+        lit = maps.sunlit_fraction.values
+        say(
+            f"wrote {out}: {grid.shape[0]} x {grid.shape[1]} pixels over {len(t.tt)} steps; "
+            f"sunlit {100 * lit.min():.1f}..{100 * lit.max():.1f} % of the time, "
+            f"{int(maps.permanent_shadow.sum())} pixels never lit"
+        )
