@@ -34,17 +34,21 @@ RESULTS = Path(__file__).parent / "results" / "horizon_map.json"
 LOLA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lola" / "LDEM_16.LBL"
 
 
-def make_window(size: int) -> tuple[np.ndarray, float]:
+def make_dem(size: int, resolution_m: float = 240.0):
+    """A south-polar window of LDEM_16, ``size`` pixels square, centred near Shackleton."""
     from moonbase.io.dem_readers import read_dem_around
     from moonbase.terrain.window import cut_window
 
-    resolution = 240.0
-    size_m = size * resolution
+    size_m = size * resolution_m
     source = read_dem_around(LOLA, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=size_m)
-    window = cut_window(
-        source, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=size_m, resolution_m=resolution
+    return cut_window(
+        source, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=size_m, resolution_m=resolution_m
     )
-    return window.height_m.astype(np.float64), resolution
+
+
+def make_window(size: int) -> tuple[np.ndarray, float]:
+    dem = make_dem(size)
+    return dem.height_m.astype(np.float64), dem.resolution[0]
 
 
 def _sweep(args, queue):
