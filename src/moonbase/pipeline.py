@@ -11,6 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
+import xarray as xr
+from affine import Affine
+from skyfield.timelib import Time
 
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.environment.horizon import Horizon
@@ -20,8 +24,20 @@ from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
 from moonbase.terrain.dem import Dem
+from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
-from moonbase.terrain.window import cut_window
+from moonbase.terrain.illumination import illumination_map
+from moonbase.terrain.surface import slope_and_roughness, suitability_table
+from moonbase.terrain.window import cut_window, window_crs
+
+
+@dataclass(frozen=True, eq=False)
+class TerrainMaps:
+    """Regional terrain results around the sites."""
+
+    dem: Dem
+    maps: xr.Dataset  # illumination, Earth visibility, slope, roughness (y, x)
+    suitability: pd.DataFrame
 
 
 @dataclass(frozen=True, eq=False)
@@ -30,6 +46,7 @@ class Results:
 
     scenario: Scenario
     environment: Environment
+    terrain: TerrainMaps | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -77,6 +94,45 @@ def terrain_skylines(scenario: Scenario, read_terrain: TerrainReader) -> dict[st
     return skylines
 
 
+#: The regional map is at most this many pixels across; coarser pixels beyond.
+MAX_MAP_PIXELS = 800
+MAP_MARGIN_M = 20_000.0
+
+
+def terrain_maps(
+    scenario: Scenario, read_terrain: TerrainReader, t: Time, ephemeris: Ephemeris
+) -> TerrainMaps:
+    """Map the region around the sites: illumination over the span, slope, suitability."""
+    terrain = scenario.terrain
+    lats = np.array([s.lat_deg for s in scenario.sites])
+    lons = np.array([s.lon_deg for s in scenario.sites])
+    crs = window_crs(float(lats.mean()), float(lons.mean()))
+    probe = Dem(np.zeros((1, 1)), Affine.identity(), crs)
+    xs, ys = probe.from_lonlat(lons, lats)
+    centre_lon, centre_lat = probe.to_lonlat((xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2)
+    size_m = float(max(xs.max() - xs.min(), ys.max() - ys.min())) + 2 * MAP_MARGIN_M
+    resolution_m = max(terrain.resolution_m, size_m / MAX_MAP_PIXELS)
+    source = read_terrain(float(centre_lat), float(centre_lon), size_m)
+    dem = cut_window(
+        source,
+        center_lat_deg=float(centre_lat),
+        center_lon_deg=float(centre_lon),
+        size_m=size_m,
+        resolution_m=resolution_m,
+    )
+    horizons = horizon_map(
+        dem,
+        azimuths=terrain.azimuths,
+        height_m=float(np.mean([s.height_m for s in scenario.sites])),
+    )
+    maps = illumination_map(dem, horizons, t, ephemeris=ephemeris)
+    surface = slope_and_roughness(dem)
+    table = suitability_table(
+        dem, maps, surface, [(s.name, s.lat_deg, s.lon_deg) for s in scenario.sites]
+    )
+    return TerrainMaps(dem, xr.merge([maps, surface]), table)
+
+
 def surface_sites(
     scenario: Scenario, skylines: dict[str, Horizon] | None = None
 ) -> list[SurfaceSite]:
@@ -115,13 +171,15 @@ def run(
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
-    skylines = None
+    skylines, maps = None, None
     if scenario.terrain is not None:
         if read_terrain is None:
             raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
         skylines = terrain_skylines(scenario, read_terrain)
+        if scenario.terrain.maps:
+            maps = terrain_maps(scenario, read_terrain, t, ephemeris)
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
-    return Results(scenario, env)
+    return Results(scenario, env, maps)
 
 
 def work_units(scenario: Scenario) -> int:

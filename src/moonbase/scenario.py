@@ -200,6 +200,7 @@ class Terrain(_Model):
     radius_km: float = Field(default=150.0, gt=0.0, le=1000.0)
     resolution_m: float = Field(default=500.0, gt=0.0, le=100_000.0)
     azimuths: int = Field(default=360, ge=8, le=7200)
+    maps: bool = True  # also map the region around the sites (illumination, slope)
 
 
 class Scenario(_Model):

@@ -7,6 +7,7 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
 import xarray as xr
 import yaml
 
@@ -134,6 +135,18 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     smooth_dip = -np.degrees(np.arccos(1737400.0 / 1737402.0))  # the bare sphere from 2 m
     assert float(np.abs(skyline - smooth_dip).max()) > 0.3  # terrain, not the sphere
     assert float(skyline.min()) >= smooth_dip - 1e-6  # never below the sphere's own dip
+    terrain = results.terrain
+    assert list(terrain.suitability.site) == [s.name for s in scenario.sites]
+    for name in ("sunlit_fraction", "earth_visible_fraction", "slope_deg", "roughness_m"):
+        assert name in terrain.maps
+    # The site environment (time series) and the map (histogram) agree at the sites to
+    # within 3 points: different step, azimuth sampling and pixel position.
+    stats = results.environment.statistics
+    for row in terrain.suitability.itertuples():
+        assert row.sunlit_fraction == pytest.approx(
+            float(stats.sunlit_fraction.sel(site=row.site)),
+            abs=0.03,  # measured <= 0.004
+        )
 
 
 def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
+from moonbase.report.maps import fraction_maps
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,16 @@ class SiteSection:
 
 
 @dataclass(frozen=True)
+class TerrainSection:
+    """Regional terrain maps and the site suitability table."""
+
+    description: str
+    figure: ReportFigure
+    columns: list[str]
+    rows: list[list[str]]
+
+
+@dataclass(frozen=True)
 class ReportModel:
     """Everything the HTML page shows, already formatted."""
 
@@ -46,6 +57,7 @@ class ReportModel:
     overview: ReportFigure
     sites: list[SiteSection]
     exports: list[str]
+    terrain: TerrainSection | None = None
 
 
 def _png(fig: Figure, title: str) -> ReportFigure:
@@ -77,6 +89,49 @@ COMPARISON_COLUMNS = [
     "site", "lat (°)", "lon E (°)", "sunlit %", "mean disc visible %",
     "longest darkness (h)", "Earth in view %", "sunlit + Earth %", "mean irradiance (W/m²)",
 ]  # fmt: skip
+
+
+SUITABILITY_COLUMNS = [
+    "site", "sunlit %", "mean disc visible %", "Earth in view %", "shadowed",
+    "to nearest permanent shadow (km)", "slope (°)", "roughness (m)",
+]  # fmt: skip
+
+
+def _terrain_section(results: Results) -> TerrainSection | None:
+    terrain = results.terrain
+    if terrain is None:
+        return None
+    dem = terrain.dem
+    markers = [
+        (s.name, *map(float, dem.from_lonlat(s.lon_deg, s.lat_deg))) for s in results.scenario.sites
+    ]
+    figure = fraction_maps(
+        terrain.maps,
+        markers,
+        f"{dem.shape[0]} x {dem.shape[1]} pixels "
+        f"of {dem.resolution[0]:.0f} m from {results.scenario.terrain.dem}",
+    )
+    rows = [
+        [
+            r.site,
+            f"{100 * r.sunlit_fraction:.1f}",
+            f"{100 * r.mean_solar_visible_fraction:.1f}",
+            f"{100 * r.earth_visible_fraction:.1f}",
+            "yes" if r.permanent_shadow else "",
+            f"{r.distance_to_shadow_km:.1f}",
+            f"{r.slope_deg:.1f}",
+            f"{r.roughness_m:.1f}",
+        ]
+        for r in terrain.suitability.itertuples()
+    ]
+    return TerrainSection(
+        "Fractions of the span mapped over the region (sky-histogram method); "
+        "permanently shadowed areas outlined in cyan. Values at the sites are read at the "
+        "nearest pixel.",
+        _png(figure, "Terrain maps"),
+        SUITABILITY_COLUMNS,
+        rows,
+    )
 
 
 def build_report(results: Results, exports: list[str]) -> ReportModel:
@@ -157,4 +212,5 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         overview=_png(fractions_bar_chart(statistics), "Sunlit and Earth-in-view fractions"),
         sites=sections,
         exports=exports,
+        terrain=_terrain_section(results),
     )

@@ -14,10 +14,13 @@ REPORT_NAME = "report.html"
 ENVIRONMENT_NAME = "environment.nc"
 SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
+TERRAIN_NAME = "terrain.nc"
+SUITABILITY_NAME = "suitability.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
-    """Write ``report.html``, ``environment.nc``, ``sites.csv`` and ``events.csv``.
+    """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
+    terrain maps, ``terrain.nc`` and ``suitability.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -29,6 +32,10 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         write_csv(statistics_table(env.statistics), out / SITES_NAME),
         write_csv(env.events, out / EVENTS_NAME),
     ]
+    if results.terrain is not None:
+        maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
+        written.append(write_netcdf(maps, out / TERRAIN_NAME))
+        written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written

@@ -347,7 +347,8 @@ def ray_march(
 def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
     """Horizon (deg) at one fractional pixel position ``(row, col)``, by ray march.
 
-    Quarter-pixel steps, bilinear heights, exact sphere geometry (as :func:`ray_march`).
+    Steps of one column (or row) along the ray, as the map kernel samples, bilinear
+    heights, exact sphere geometry (as :func:`ray_march`).
     """
     n_rows, n_cols = z.shape
     r0 = min(int(row), n_rows - 2)
@@ -359,8 +360,12 @@ def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
     ) + observer_m
     out = np.empty(azimuths_rad.shape[0])
     for a in range(azimuths_rad.shape[0]):
-        dc = math.sin(azimuths_rad[a]) * 0.25
-        dr = -math.cos(azimuths_rad[a]) * 0.25
+        sin_a, cos_a = math.sin(azimuths_rad[a]), math.cos(azimuths_rad[a])
+        step = 1.0 / max(abs(sin_a), abs(cos_a))
+        dc = sin_a * step
+        dr = -cos_a * step
+        dc = 0.0 if abs(dc) < 1e-12 else dc
+        dr = 0.0 if abs(dr) < 1e-12 else dr
         best = NO_HORIZON
         k = 1
         while True:
@@ -374,7 +379,7 @@ def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
             zs = (1 - vr) * ((1 - vc) * z[r1, c1] + vc * z[r1, c1 + 1]) + vr * (
                 (1 - vc) * z[r1 + 1, c1] + vc * z[r1 + 1, c1 + 1]
             )
-            theta = k * 0.25 * pixel_m / radius_m
+            theta = k * step * pixel_m / radius_m
             e = math.atan2(
                 (radius_m + zs) * math.cos(theta) - (radius_m + z0),
                 (radius_m + zs) * math.sin(theta),

@@ -141,8 +141,9 @@ def site_horizon(
 ) -> Horizon:
     """Return the skyline of one point as a :class:`Horizon` in local azimuth.
 
-    Brute-force ray march from the exact point (bilinear heights, exact sphere), which
-    for one point costs less than a map. The point must be inside the DEM.
+    Brute-force ray march from the exact point (one column or row per step, as the map
+    kernel samples; bilinear heights; exact sphere), which for one point costs less
+    than a map. The point must be inside the DEM.
     """
     pixel_m = _check_grid(dem)
     x, y = dem.from_lonlat(lon_deg, lat_deg)
