@@ -50,14 +50,18 @@ class Results:
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
-    """Return a site's skyline: the smooth sphere at its height, raised by its mask and
-    by the terrain skyline when there is one."""
+    """Return a site's skyline, raised by its mask where that is higher.
+
+    Without terrain: the bare sphere through the site's ground, seen from height_m.
+    With terrain: the terrain skyline over the reference sphere's geometric horizon.
+    """
     mask = site.horizon_mask
-    constant = mask.constant_deg if mask is not None else None
-    # The bare sphere through the site's own ground, seen from height_m above it.
-    horizon = Horizon.smooth_sphere(
-        site.height_m, radius_m=MOON_RADIUS_M + site.elevation_m, mask_deg=constant
-    )
+    if terrain is None:
+        horizon = Horizon.smooth_sphere(site.height_m, radius_m=MOON_RADIUS_M + site.elevation_m)
+    else:
+        horizon = Horizon(terrain.floor_deg)
+    if mask is not None and mask.constant_deg is not None:
+        horizon = Horizon(max(horizon.floor_deg, mask.constant_deg))
     tables = []
     if mask is not None and mask.azimuth_deg is not None:
         tables.append(Horizon(-90.0, np.array(mask.azimuth_deg), np.array(mask.elevation_deg)))

@@ -38,9 +38,9 @@ def test_histogram_matches_direct_time_stepping(polar_case, eph):
     dem, horizons, t, maps = polar_case
     sun = moon_centred("sun", t, ephemeris=eph)
     earth = moon_centred("earth", t, ephemeris=eph)
-    dip = Horizon.smooth_sphere(2.0).floor_deg
     rng = np.random.default_rng(7)
     for row, col in rng.integers(3, 77, size=(10, 2)):
+        dip = Horizon.smooth_sphere(max(float(dem.height_m[row, col]), 0.0) + 2.0).floor_deg
         lon, lat = dem.to_lonlat(dem.x[col], dem.y[row])
         point = SurfacePoint(float(lat), float(lon), height_m=2.0)
         convergence = float(horizons.grid_convergence_deg.values[row, col])

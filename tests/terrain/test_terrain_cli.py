@@ -134,13 +134,16 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     skyline = results.environment.series.horizon_elevation_deg
     smooth_dip = -np.degrees(np.arccos(1737400.0 / 1737402.0))  # the bare sphere from 2 m
     assert float(np.abs(skyline - smooth_dip).max()) > 0.3  # terrain, not the sphere
-    assert float(skyline.min()) >= smooth_dip - 1e-6  # never below the sphere's own dip
+    # Never below the reference sphere's horizon from the highest ground here (< 3 km).
+    assert float(skyline.min()) > -np.degrees(np.arccos(1737400.0 / 1740400.0))
     terrain = results.terrain
     assert list(terrain.suitability.site) == [s.name for s in scenario.sites]
     for name in ("sunlit_fraction", "earth_visible_fraction", "slope_deg", "roughness_m"):
         assert name in terrain.maps
     # The site environment (time series) and the map (histogram) agree at the sites to
-    # within 3 points: different step, azimuth sampling and pixel position.
+    # within 5 points over this month: the site is not at its pixel's centre, and the
+    # ground height there sets the far-field floor (0.08 deg per 100 m at 1.5 km up),
+    # which matters while the Sun grazes the skyline.
     stats = results.environment.statistics
     for row in terrain.suitability.itertuples():
         assert row.sunlit_fraction == pytest.approx(

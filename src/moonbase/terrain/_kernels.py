@@ -442,3 +442,15 @@ def integrate_sky_tables(
                     w = x - j
                 for k in range(n_tables):
                     out[k, row, col] += (1.0 - w) * tables[k, a, j] + w * tables[k, a, j + 1]
+
+
+@njit(cache=True)
+def bilinear(z, row, col):
+    """Height at a fractional (row, col) inside the grid."""
+    n_rows, n_cols = z.shape
+    r0 = min(int(row), n_rows - 2)
+    c0 = min(int(col), n_cols - 2)
+    wr, wc = row - r0, col - c0
+    return (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1]) + wr * (
+        (1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1]
+    )

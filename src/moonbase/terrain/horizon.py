@@ -137,13 +137,14 @@ def site_horizon(
     *,
     azimuths: int = 360,
     height_m: float = 0.0,
-    floor_deg: float = -90.0,
 ) -> Horizon:
     """Return the skyline of one point as a :class:`Horizon` in local azimuth.
 
     Brute-force ray march from the exact point (one column or row per step, as the map
     kernel samples; bilinear heights; exact sphere), which for one point costs less
-    than a map. The point must be inside the DEM.
+    than a map. The point must be inside the DEM. Beyond the window the reference
+    sphere is assumed: the floor is its geometric horizon seen from the point's own
+    height above it, ``-arccos(R / (R + z + h))``.
     """
     pixel_m = _check_grid(dem)
     x, y = dem.from_lonlat(lon_deg, lat_deg)
@@ -152,18 +153,15 @@ def site_horizon(
     if not (0 <= row <= rows - 1 and 0 <= col <= cols - 1):
         raise DemError(dem.source, f"the point {lat_deg:g}, {lon_deg:g} lies outside the grid")
     grid_az = azimuth_grid(azimuths)
+    z = np.ascontiguousarray(dem.height_m, dtype=np.float64)
     elevation = _kernels.ray_march_point(
-        np.ascontiguousarray(dem.height_m, dtype=np.float64),
-        pixel_m,
-        np.radians(grid_az),
-        MOON_RADIUS_M,
-        float(height_m),
-        row,
-        col,
+        z, pixel_m, np.radians(grid_az), MOON_RADIUS_M, float(height_m), row, col
     )
+    ground_m = float(_kernels.bilinear(z, row, col))
+    floor = Horizon.smooth_sphere(max(ground_m, 0.0) + height_m).floor_deg
     # Local azimuth = grid azimuth - grid azimuth of local north at the point.
     north_x, north_y = dem.from_lonlat(lon_deg, min(lat_deg + 1e-4, 90.0))
     convergence = float(np.degrees(np.arctan2(north_x - x, north_y - y)))
     local = (grid_az - convergence) % 360.0
     order = np.argsort(local)
-    return Horizon(floor_deg, local[order], np.maximum(elevation[order], -90.0))
+    return Horizon(floor, local[order], np.maximum(elevation[order], -90.0))

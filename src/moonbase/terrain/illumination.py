@@ -26,7 +26,8 @@ import numpy as np
 import xarray as xr
 from skyfield.timelib import Time
 
-from moonbase.environment.horizon import Horizon, segment_visible_fraction
+from moonbase.constants import MOON_RADIUS_M
+from moonbase.environment.horizon import segment_visible_fraction
 from moonbase.geometry.ephemeris import Ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.terrain import _kernels
@@ -136,9 +137,11 @@ def illumination_map(
     convergence_c = float(horizons.grid_convergence_deg.values[rows // 2, cols // 2])
     tilt, toward = _pixel_tilts(dem, reference, convergence_c)
 
-    # Where the window shows nothing ahead, the bare sphere's own dip is the skyline.
+    # Beyond the window the reference sphere is assumed: no skyline below its geometric
+    # horizon from each pixel's height above it (as for site skylines).
     height_m = float(horizons.attrs.get("observer_height_m", 0.0))
-    dip = Horizon.smooth_sphere(height_m).floor_deg
+    above_sphere_m = np.maximum(dem.height_m.astype(np.float64), 0.0) + height_m
+    dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
     skyline = np.maximum(horizons.horizon_deg.transpose("azimuth", "y", "x").values, dip)
     azimuths = horizons.azimuth_deg.values
     step_days = float(np.median(np.diff(t.tt))) if len(t.tt) > 1 else 1.0
