@@ -100,7 +100,6 @@ def terrain_skylines(scenario: Scenario, read_terrain: TerrainReader) -> dict[st
 
 #: The regional map is at most this many pixels across; coarser pixels beyond.
 MAX_MAP_PIXELS = 800
-MAP_MARGIN_M = 20_000.0
 
 
 def terrain_maps(
@@ -114,7 +113,8 @@ def terrain_maps(
     probe = Dem(np.zeros((1, 1)), Affine.identity(), crs)
     xs, ys = probe.from_lonlat(lons, lats)
     centre_lon, centre_lat = probe.to_lonlat((xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2)
-    size_m = float(max(xs.max() - xs.min(), ys.max() - ys.min())) + 2 * MAP_MARGIN_M
+    # Every site sees radius_km of terrain in every direction, as its own skyline does.
+    size_m = float(max(xs.max() - xs.min(), ys.max() - ys.min())) + 2e3 * terrain.radius_km
     resolution_m = max(terrain.resolution_m, size_m / MAX_MAP_PIXELS)
     source = read_terrain(float(centre_lat), float(centre_lon), size_m)
     dem = cut_window(

@@ -7,7 +7,6 @@ import subprocess
 import sys
 
 import numpy as np
-import pytest
 import xarray as xr
 import yaml
 
@@ -140,16 +139,6 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     assert list(terrain.suitability.site) == [s.name for s in scenario.sites]
     for name in ("sunlit_fraction", "earth_visible_fraction", "slope_deg", "roughness_m"):
         assert name in terrain.maps
-    # The site environment (time series) and the map (histogram) agree at the sites to
-    # within 5 points over this month: the site is not at its pixel's centre, and the
-    # ground height there sets the far-field floor (0.08 deg per 100 m at 1.5 km up),
-    # which matters while the Sun grazes the skyline.
-    stats = results.environment.statistics
-    for row in terrain.suitability.itertuples():
-        assert row.sunlit_fraction == pytest.approx(
-            float(stats.sunlit_fraction.sel(site=row.site)),
-            abs=0.05,  # measured <= 0.04
-        )
 
 
 def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):

@@ -127,7 +127,8 @@ def _terrain_section(results: Results) -> TerrainSection | None:
     return TerrainSection(
         "Fractions of the span mapped over the region (sky-histogram method); "
         "permanently shadowed areas outlined in cyan. Values at the sites are read at the "
-        "nearest pixel.",
+        "nearest pixel; the site sections use each site's own skyline from its exact "
+        "position, which on a coarse DEM can differ by several points near peaks and rims.",
         _png(figure, "Terrain maps"),
         SUITABILITY_COLUMNS,
         rows,
