@@ -139,6 +139,9 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     assert list(terrain.suitability.site) == [s.name for s in scenario.sites]
     for name in ("sunlit_fraction", "earth_visible_fraction", "slope_deg", "roughness_m"):
         assert name in terrain.maps
+    assert terrain.suitability.sunlit_fraction.between(0, 1).all()
+    assert (terrain.suitability.distance_to_shadow_km >= 0).all()
+    assert terrain.suitability.slope_deg.between(0, 90).all()
 
 
 def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):
