@@ -78,7 +78,11 @@ def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
 TerrainReader = Callable[[float, float, float], Dem]
 
 
-def terrain_skylines(scenario: Scenario, read_terrain: TerrainReader) -> dict[str, Horizon]:
+def terrain_skylines(
+    scenario: Scenario,
+    read_terrain: TerrainReader,
+    progress: Callable[[str], None] | None = None,
+) -> dict[str, Horizon]:
     """Return each site's terrain skyline from the scenario's DEM, searched to radius_km."""
     terrain = scenario.terrain
     skylines = {}
@@ -95,6 +99,8 @@ def terrain_skylines(scenario: Scenario, read_terrain: TerrainReader) -> dict[st
         skylines[site.name] = terrain_site_horizon(
             window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=site.height_m
         )
+        if progress is not None:
+            progress(f"skyline {site.name}")
     return skylines
 
 
@@ -179,13 +185,19 @@ def run(
     if scenario.terrain is not None:
         if read_terrain is None:
             raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
-        skylines = terrain_skylines(scenario, read_terrain)
+        skylines = terrain_skylines(scenario, read_terrain, progress)
         if scenario.terrain.maps:
             maps = terrain_maps(scenario, read_terrain, t, ephemeris)
+            if progress is not None:
+                progress("terrain maps")
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
     return Results(scenario, env, maps)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
-    return len(scenario.sites)
+    sites = len(scenario.sites)
+    terrain = scenario.terrain
+    if terrain is None:
+        return sites
+    return 2 * sites + (1 if terrain.maps else 0)

@@ -36,9 +36,13 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "environment.nc",
         "sites.csv",
         "events.csv",
+        "terrain.nc",  # the default scenario has the built-in parametric terrain
+        "suitability.csv",
     }
     html = (out / "report.html").read_text()
-    assert html.count("data:image/png;base64,") == 1 + 2 * 2  # overview + 2 per site
+    # overview + terrain maps + 2 per site
+    assert html.count("data:image/png;base64,") == 1 + 1 + 2 * 2
+    assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
     with xr.open_dataset(out / "environment.nc") as ds:
         assert ds.sizes["site"] == 2

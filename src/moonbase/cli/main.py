@@ -25,7 +25,7 @@ from moonbase.environment.horizon import Horizon
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, observe
 from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import read_dem_around
+from moonbase.io.dem_readers import terrain_reader
 from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
 from moonbase.pipeline import run as run_pipeline
 from moonbase.pipeline import work_units
@@ -82,15 +82,15 @@ def run(
             TimeElapsedColumn(),
         )
         with Progress(*columns, console=err_console, transient=False) as progress:
-            sites_task = progress.add_task("site environments", total=work_units(model))
+            sites_task = progress.add_task("terrain and sites", total=work_units(model))
             results = run_pipeline(
                 model,
                 read_terrain=_terrain_reader(model, scenario),
-                progress=lambda name: progress.update(
-                    sites_task, advance=1, description=f"site environments: {name[:10]}"
+                progress=lambda label: progress.update(
+                    sites_task, advance=1, description=label[:28]
                 ),
             )
-            progress.update(sites_task, description="site environments")
+            progress.update(sites_task, description="terrain and sites")
             report_task = progress.add_task("report and exports", total=1)
             written = save_results(results, out)
             progress.update(report_task, advance=1)
@@ -103,14 +103,7 @@ def _terrain_reader(model: Scenario, scenario_path: Path | None):
     """Read the scenario's DEM (a relative path is taken from the scenario's folder)."""
     if model.terrain is None:
         return None
-    dem = Path(model.terrain.dem)
-    if not dem.is_absolute() and scenario_path is not None:
-        dem = scenario_path.parent / dem
-
-    def read(lat_deg: float, lon_deg: float, size_m: float):
-        return read_dem_around(dem, center_lat_deg=lat_deg, center_lon_deg=lon_deg, size_m=size_m)
-
-    return read
+    return terrain_reader(model.terrain.dem, scenario_path.parent if scenario_path else None)
 
 
 def _print_site_table(statistics) -> None:

@@ -211,3 +211,25 @@ def read_dem_around(
             str(path), f"the window at {center_lat_deg:g}, {center_lon_deg:g} lies outside the grid"
         )
     return read_dem(path, window=(rows, cols), allow_nodata=True)
+
+
+#: Pixel size of the built-in parametric terrain before windows are cut from it.
+BUILTIN_RESOLUTION_M = 500.0
+
+
+def terrain_reader(dem: str, base: Path | None = None):
+    """Return a reader ``(lat_deg, lon_deg, size_m) -> Dem`` for a scenario's ``terrain.dem``.
+
+    ``builtin:south-pole`` is the packaged parametric terrain (no file); anything else is
+    a DEM path, relative paths taken from ``base`` (the scenario's folder).
+    """
+    from moonbase.terrain.parametric import BUILTIN_NAME, parametric_dem
+
+    if dem == BUILTIN_NAME:
+        return lambda lat, lon, size_m: parametric_dem(lat, lon, size_m, BUILTIN_RESOLUTION_M)
+    path = Path(dem)
+    if not path.is_absolute() and base is not None:
+        path = base / path
+    return lambda lat, lon, size_m: read_dem_around(
+        path, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m
+    )
