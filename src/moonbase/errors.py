@@ -99,3 +99,12 @@ class DemError(MoonbaseError, ValueError):
         self.path = path
         self.reason = reason
         super().__init__(f"cannot use DEM {path}: {reason}")
+
+
+class DataFetchError(MoonbaseError, OSError):
+    """A data product cannot be fetched (offline, not found, or a corrupt download)."""
+
+    def __init__(self, name: str, reason: str):
+        self.name = name
+        self.reason = reason
+        super().__init__(f"cannot fetch {name}: {reason}")

@@ -197,3 +197,53 @@ def illumination(
             f"sunlit {100 * lit.min():.1f}..{100 * lit.max():.1f} % of the time, "
             f"{int(maps.permanent_shadow.sum())} pixels never lit"
         )
+
+
+data_app = typer.Typer(
+    help="Fetch LOLA products (the only command that downloads).", no_args_is_help=True
+)
+
+
+@data_app.command("list")
+def data_list() -> None:
+    """List the products `moonbase data fetch` knows."""
+    from moonbase.io.data_fetch import CATALOGUE
+
+    table = Table(title="LOLA gridded products", title_justify="left")
+    table.add_column("name")
+    table.add_column("what")
+    table.add_column("checksum known", justify="center")
+    for product in CATALOGUE.values():
+        table.add_row(product.name, product.description, "yes" if product.sha256 else "")
+    out_console.print(table)
+
+
+@data_app.command("fetch")
+def data_fetch(
+    name: Annotated[str, typer.Argument(help="Product name (see `moonbase data list`).")],
+    dest: Annotated[Path, typer.Option(help="Folder to download into.")] = Path("moonbase-data"),
+    base_url: Annotated[str | None, typer.Option(help="Another mirror of the PDS folder.")] = None,
+) -> None:
+    """Download a LOLA product (label and image) with resume, checksum and progress."""
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
+
+    from moonbase.cli.output import err_console
+    from moonbase.io.data_fetch import PDS_LOLA_GDR, fetch
+
+    columns = (
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TransferSpeedColumn(),
+    )
+    with clear_errors(), Progress(*columns, console=err_console) as bar:
+        tasks: dict[str, int] = {}
+
+        def update(file_name: str, done: int, total: int | None) -> None:
+            if file_name not in tasks:
+                tasks[file_name] = bar.add_task(file_name, total=total)
+            bar.update(tasks[file_name], completed=done, total=total)
+
+        paths = fetch(name, dest, base_url=base_url or PDS_LOLA_GDR, progress=update)
+    for path in paths:
+        say(f"have {path}")
