@@ -14,6 +14,7 @@ from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.maps import fraction_maps
+from moonbase.terrain.parametric import south_pole_features
 
 
 @dataclass(frozen=True)
@@ -105,11 +106,17 @@ def _terrain_section(results: Results) -> TerrainSection | None:
     markers = [
         (s.name, *map(float, dem.from_lonlat(s.lon_deg, s.lat_deg))) for s in results.scenario.sites
     ]
+    features = [
+        (f.name, *map(float, dem.from_lonlat(f.lon_deg, f.lat_deg)))
+        for f in south_pole_features()
+        if f.kind != "ridge"
+    ]
     figure = fraction_maps(
         terrain.maps,
         markers,
         f"{dem.shape[0]} x {dem.shape[1]} pixels "
         f"of {dem.resolution[0]:.0f} m from {results.scenario.terrain.dem}",
+        features,
     )
     rows = [
         [

@@ -20,11 +20,13 @@ def fraction_maps(
     maps: xr.Dataset,
     markers: list[tuple[str, float, float]] = (),
     title: str = "",
+    features: list[tuple[str, float, float]] = (),
 ) -> Figure:
     """Side-by-side maps of the sunlit and Earth-visible fractions, in km on the grid.
 
-    ``markers`` are (label, x_m, y_m) in the grid's CRS: candidate sites and named
-    features. Permanently shadowed pixels are outlined in cyan.
+    ``markers`` are candidate sites and ``features`` named craters and massifs, each
+    (label, x_m, y_m) in the grid's CRS. Permanently shadowed pixels are outlined in
+    cyan.
     """
     x_km, y_km = maps.x.values / 1000.0, maps.y.values / 1000.0
     extent = (x_km[0], x_km[-1], y_km[-1], y_km[0])
@@ -49,6 +51,18 @@ def fraction_maps(
                 colors="cyan",
                 linewidths=0.7,
             )
+        x_lo, x_hi, y_lo, y_hi = extent[0], extent[1], extent[2], extent[3]
+        for text, x_m, y_m in features:
+            if x_lo <= x_m / 1000.0 <= x_hi and y_lo <= y_m / 1000.0 <= y_hi:
+                ax.annotate(
+                    text,
+                    (x_m / 1000.0, y_m / 1000.0),
+                    fontsize=7,
+                    style="italic",
+                    color="#c8e6ff",
+                    ha="center",
+                    va="center",
+                )
         for text, x_m, y_m in markers:
             ax.plot(
                 x_m / 1000.0,
