@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from bench_horizon import make_dem
+from bench_horizon import in_process, make_dem
 
 RESULTS = Path(__file__).parent / "results" / "illumination_map.json"
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -73,16 +73,6 @@ def _direct(args, queue):
         lon, lat = dem.to_lonlat(dem.x[col], dem.y[row])
         sun.seen_from(SurfacePoint(float(lat), float(lon), height_m=2.0)).altaz()
     queue.put((time.perf_counter() - start,))
-
-
-def in_process(target, args):
-    context = mp.get_context("fork")
-    queue = context.Queue()
-    process = context.Process(target=target, args=(args, queue))
-    process.start()
-    result = queue.get()
-    process.join()
-    return result
 
 
 def main() -> None:

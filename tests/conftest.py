@@ -2,11 +2,29 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
+
+
+def run_moonbase(*args: str) -> subprocess.CompletedProcess:
+    """Run the ``moonbase`` command line in a fresh interpreter, as a user would."""
+    return subprocess.run(
+        [sys.executable, "-c", "from moonbase.cli.main import main; main()", *args],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.fixture(scope="session")
+def moonbase_cli():
+    """The command line as a function: ``moonbase_cli("terrain", "info", path)``."""
+    return run_moonbase
 
 
 @pytest.fixture(scope="session")

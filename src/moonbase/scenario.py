@@ -13,6 +13,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Annotated, Any
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
@@ -78,7 +79,8 @@ def _duration(value: Any) -> timedelta:
 
 
 Duration = Annotated[timedelta, BeforeValidator(_duration)]
-Longitude = Annotated[float, Field(ge=-180.0, le=360.0)]
+#: East longitude: -180..360 accepted, stored as 0..360.
+Longitude = Annotated[float, Field(ge=-180.0, le=360.0), AfterValidator(lambda lon: lon % 360.0)]
 Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
 
 
@@ -138,11 +140,6 @@ class Site(_Model):
     source: str = Field(min_length=1)
     approximate: bool = False
 
-    @field_validator("lon_deg")
-    @classmethod
-    def _east_0_360(cls, lon_deg: float) -> float:
-        return lon_deg % 360.0
-
 
 class Span(_Model):
     """The time span studied and its sampling step."""
@@ -186,11 +183,6 @@ class GroundStation(_Model):
     min_elevation_deg: float = Field(default=10.0, ge=0.0, lt=90.0)
     source: str = Field(min_length=1)
     approximate: bool = False
-
-    @field_validator("lon_deg")
-    @classmethod
-    def _east_0_360(cls, lon_deg: float) -> float:
-        return lon_deg % 360.0
 
 
 class Terrain(_Model):

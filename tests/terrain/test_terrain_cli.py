@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import numpy as np
 import xarray as xr
@@ -16,17 +14,8 @@ from moonbase.pipeline import run
 from moonbase.scenario import validate_scenario
 
 
-def moonbase(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "from moonbase.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-
-
-def test_info_reports_grid_and_heights(lola_dir):
-    result = moonbase("terrain", "info", str(lola_dir / "LDEM_4.LBL"), "--json")
+def test_info_reports_grid_and_heights(lola_dir, moonbase_cli):
+    result = moonbase_cli("terrain", "info", str(lola_dir / "LDEM_4.LBL"), "--json")
     assert result.returncode == 0, result.stderr
     facts = json.loads(result.stdout)
     assert (facts["rows"], facts["columns"]) == (720, 1440)
@@ -35,8 +24,8 @@ def test_info_reports_grid_and_heights(lola_dir):
     assert -9500 < facts["height_min_m"] < -8000 and 9500 < facts["height_max_m"] < 11000
 
 
-def test_site_skyline_json(lola_dir):
-    result = moonbase(
+def test_site_skyline_json(lola_dir, moonbase_cli):
+    result = moonbase_cli(
         "terrain",
         "horizon",
         str(lola_dir / "LDEM_16.LBL"),
@@ -61,9 +50,9 @@ def test_site_skyline_json(lola_dir):
     assert -6 < min(skyline["horizon_deg"]) and max(skyline["horizon_deg"]) < 6
 
 
-def test_horizon_map_file(lola_dir, tmp_path):
+def test_horizon_map_file(lola_dir, tmp_path, moonbase_cli):
     out = tmp_path / "h.nc"
-    result = moonbase(
+    result = moonbase_cli(
         "terrain",
         "horizon",
         str(lola_dir / "LDEM_16.LBL"),
@@ -87,18 +76,18 @@ def test_horizon_map_file(lola_dir, tmp_path):
         assert "crs_wkt" in ds.attrs
 
 
-def test_bad_rasters_give_clear_errors(lola_dir, tmp_path):
-    missing = moonbase("terrain", "info", str(tmp_path / "absent.LBL"))
+def test_bad_rasters_give_clear_errors(lola_dir, tmp_path, moonbase_cli):
+    missing = moonbase_cli("terrain", "info", str(tmp_path / "absent.LBL"))
     assert missing.returncode == 1 and "no such file" in missing.stderr
     bogus = tmp_path / "bogus.LBL"
     bogus.write_text("PDS_VERSION_ID = PDS3\nEND\n")
-    broken = moonbase("terrain", "info", str(bogus))
+    broken = moonbase_cli("terrain", "info", str(bogus))
     assert broken.returncode == 1 and "bogus.LBL" in broken.stderr
-    global_map = moonbase(
+    global_map = moonbase_cli(
         "terrain", "horizon", str(lola_dir / "LDEM_4.LBL"), "--out", str(tmp_path / "x.nc")
     )
     assert global_map.returncode == 1 and "cut a window first" in global_map.stderr
-    outside = moonbase(
+    outside = moonbase_cli(
         "terrain",
         "horizon",
         str(lola_dir / "LDEM_16.LBL"),
@@ -144,9 +133,9 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
     assert terrain.suitability.slope_deg.between(0, 90).all()
 
 
-def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):
+def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path, moonbase_cli):
     out = tmp_path / "light.nc"
-    result = moonbase(
+    result = moonbase_cli(
         "terrain",
         "illumination",
         str(lola_dir / "LDEM_16.LBL"),
@@ -178,7 +167,7 @@ def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path):
         ):
             assert maps[name].dims == ("y", "x") and "units" in maps[name].attrs
         assert maps.sunlit_fraction.shape == (30, 30)
-    bad = moonbase(
+    bad = moonbase_cli(
         "terrain",
         "illumination",
         str(lola_dir / "LDEM_16.LBL"),

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 
 import pytest
 import xarray as xr
@@ -125,35 +123,26 @@ def test_scenario_init_then_validate(tmp_path):
     assert "exists" in again.output
 
 
-def _moonbase(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(
-        [sys.executable, "-c", "from moonbase.cli.main import main; main()", *args],
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-
-
-def test_invalid_scenario_gives_one_clear_message(tmp_path):
+def test_invalid_scenario_gives_one_clear_message(tmp_path, moonbase_cli):
     data = yaml.safe_load(default_scenario_text())
     data["sites"][0]["lat_deg"] = 95
     path = tmp_path / "bad.yaml"
     path.write_text(yaml.safe_dump(data))
-    result = _moonbase("scenario", "validate", str(path))
+    result = moonbase_cli("scenario", "validate", str(path))
     assert result.returncode == 1
     assert "sites[0] (Connecting Ridge).lat_deg" in result.stderr
     assert "Traceback" not in result.stderr + result.stdout
 
 
-def test_missing_scenario_file(tmp_path):
-    result = _moonbase("run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
+def test_missing_scenario_file(tmp_path, moonbase_cli):
+    result = moonbase_cli("run", str(tmp_path / "nope.yaml"), "--out", str(tmp_path / "o"))
     assert result.returncode == 1
     assert "nope.yaml" in result.stderr and "no such file" in result.stderr
     assert "Traceback" not in result.stderr
 
 
-def test_sky_rejects_bad_span_without_traceback():
-    result = _moonbase(
+def test_sky_rejects_bad_span_without_traceback(moonbase_cli):
+    result = moonbase_cli(
         "sky",
         "--lat",
         "0",
@@ -174,8 +163,8 @@ def test_sky_rejects_bad_span_without_traceback():
     assert "Traceback" not in result.stderr
 
 
-def test_sky_rejects_latitude_95():
-    result = _moonbase(
+def test_sky_rejects_latitude_95(moonbase_cli):
+    result = moonbase_cli(
         "sky",
         "--lat",
         "95",

@@ -291,6 +291,52 @@ def horizon_map(z, pixel_m, azimuths_rad, radius_m, observer_m, near, out, chunk
             )
 
 
+@njit(cache=True)
+def bilinear(z, row, col):
+    """Height at a fractional (row, col) inside the grid."""
+    n_rows, n_cols = z.shape
+    r0 = min(int(row), n_rows - 2)
+    c0 = min(int(col), n_cols - 2)
+    wr, wc = row - r0, col - c0
+    return (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1]) + wr * (
+        (1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1]
+    )
+
+
+@njit(cache=True)
+def _march_one(z, pixel_m, azimuth_rad, radius_m, z0, row, col, step_px):
+    """Highest elevation (rad) along one ray from (row, col) at height z0, and where.
+
+    Steps of ``step_px`` pixels, or from one column (row) centre line to the next when
+    ``step_px <= 0``; bilinear heights; exact sphere geometry. Returns the elevation
+    (-inf if the ray leaves at once), the step index of the highest point, and the
+    number of steps inside the grid.
+    """
+    n_rows, n_cols = z.shape
+    sin_a, cos_a = math.sin(azimuth_rad), math.cos(azimuth_rad)
+    step = step_px if step_px > 0.0 else 1.0 / max(abs(sin_a), abs(cos_a))
+    dc = 0.0 if abs(sin_a * step) < 1e-12 else sin_a * step
+    dr = 0.0 if abs(cos_a * step) < 1e-12 else -cos_a * step
+    best = NO_HORIZON
+    best_k = 0
+    k = 1
+    while True:
+        r = row + k * dr
+        c = col + k * dc
+        if r < 0.0 or c < 0.0 or r > n_rows - 1 or c > n_cols - 1:
+            break
+        zs = bilinear(z, r, c)
+        theta = k * step * pixel_m / radius_m
+        e = math.atan2(
+            (radius_m + zs) * math.cos(theta) - (radius_m + z0), (radius_m + zs) * math.sin(theta)
+        )
+        if e > best:
+            best = e
+            best_k = k
+        k += 1
+    return best, best_k, k - 1
+
+
 @njit(cache=True, parallel=True)
 def ray_march(
     z, pixel_m, azimuths_rad, radius_m, observer_m, rows, cols, step_px, out_deg, out_steps
@@ -305,87 +351,26 @@ def ray_march(
     ``out_steps[i, a]``: how far along the ray the highest point is, over how far the
     ray runs inside the grid (0..1).
     """
-    n_rows, n_cols = z.shape
     for i in prange(rows.shape[0]):
-        r_obs, c_obs = rows[i], cols[i]
-        z0 = z[r_obs, c_obs] + observer_m
+        z0 = z[rows[i], cols[i]] + observer_m
         for a in range(azimuths_rad.shape[0]):
-            sin_a, cos_a = math.sin(azimuths_rad[a]), math.cos(azimuths_rad[a])
-            # step_px <= 0: step from one column (or row) centre line to the next.
-            step = step_px if step_px > 0.0 else 1.0 / max(abs(sin_a), abs(cos_a))
-            dc = sin_a * step
-            dr = -cos_a * step
-            dc = 0.0 if abs(dc) < 1e-12 else dc
-            dr = 0.0 if abs(dr) < 1e-12 else dr
-            best = NO_HORIZON
-            best_k = 0
-            k = 1
-            while True:
-                r = r_obs + k * dr
-                c = c_obs + k * dc
-                if r < 0.0 or c < 0.0 or r > n_rows - 1 or c > n_cols - 1:
-                    break
-                r0 = min(int(r), n_rows - 2)
-                c0 = min(int(c), n_cols - 2)
-                wr, wc = r - r0, c - c0
-                zs = (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1]) + wr * (
-                    (1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1]
-                )
-                theta = k * step * pixel_m / radius_m
-                rise = (radius_m + zs) * math.cos(theta) - (radius_m + z0)
-                run = (radius_m + zs) * math.sin(theta)
-                e = math.atan2(rise, run)
-                if e > best:
-                    best = e
-                    best_k = k
-                k += 1
+            best, best_k, steps = _march_one(
+                z, pixel_m, azimuths_rad[a], radius_m, z0, float(rows[i]), float(cols[i]), step_px
+            )
             out_deg[i, a] = math.degrees(best) if best != NO_HORIZON else NO_HORIZON
-            out_steps[i, a] = best_k / max(k - 1, 1)
+            out_steps[i, a] = best_k / max(steps, 1)
 
 
 @njit(cache=True)
 def ray_march_point(z, pixel_m, azimuths_rad, radius_m, observer_m, row, col):
-    """Horizon (deg) at one fractional pixel position ``(row, col)``, by ray march.
+    """Horizon (deg, -90 where nothing lies ahead) at one fractional position (row, col).
 
-    Steps of one column (or row) along the ray, as the map kernel samples, bilinear
-    heights, exact sphere geometry (as :func:`ray_march`).
+    Column (row) steps, as the map kernel samples (see :func:`ray_march`).
     """
-    n_rows, n_cols = z.shape
-    r0 = min(int(row), n_rows - 2)
-    c0 = min(int(col), n_cols - 2)
-    wr, wc = row - r0, col - c0
-    z0 = (
-        (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1])
-        + wr * ((1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1])
-    ) + observer_m
+    z0 = bilinear(z, row, col) + observer_m
     out = np.empty(azimuths_rad.shape[0])
     for a in range(azimuths_rad.shape[0]):
-        sin_a, cos_a = math.sin(azimuths_rad[a]), math.cos(azimuths_rad[a])
-        step = 1.0 / max(abs(sin_a), abs(cos_a))
-        dc = sin_a * step
-        dr = -cos_a * step
-        dc = 0.0 if abs(dc) < 1e-12 else dc
-        dr = 0.0 if abs(dr) < 1e-12 else dr
-        best = NO_HORIZON
-        k = 1
-        while True:
-            r = row + k * dr
-            c = col + k * dc
-            if r < 0.0 or c < 0.0 or r > n_rows - 1 or c > n_cols - 1:
-                break
-            r1 = min(int(r), n_rows - 2)
-            c1 = min(int(c), n_cols - 2)
-            vr, vc = r - r1, c - c1
-            zs = (1 - vr) * ((1 - vc) * z[r1, c1] + vc * z[r1, c1 + 1]) + vr * (
-                (1 - vc) * z[r1 + 1, c1] + vc * z[r1 + 1, c1 + 1]
-            )
-            theta = k * step * pixel_m / radius_m
-            e = math.atan2(
-                (radius_m + zs) * math.cos(theta) - (radius_m + z0),
-                (radius_m + zs) * math.sin(theta),
-            )
-            best = max(best, e)
-            k += 1
+        best, _, _ = _march_one(z, pixel_m, azimuths_rad[a], radius_m, z0, row, col, 0.0)
         out[a] = math.degrees(best) if best != NO_HORIZON else -90.0
     return out
 
@@ -442,15 +427,3 @@ def integrate_sky_tables(
                     w = x - j
                 for k in range(n_tables):
                     out[k, row, col] += (1.0 - w) * tables[k, a, j] + w * tables[k, a, j + 1]
-
-
-@njit(cache=True)
-def bilinear(z, row, col):
-    """Height at a fractional (row, col) inside the grid."""
-    n_rows, n_cols = z.shape
-    r0 = min(int(row), n_rows - 2)
-    c0 = min(int(col), n_cols - 2)
-    wr, wc = row - r0, col - c0
-    return (1 - wr) * ((1 - wc) * z[r0, c0] + wc * z[r0, c0 + 1]) + wr * (
-        (1 - wc) * z[r0 + 1, c0] + wc * z[r0 + 1, c0 + 1]
-    )
