@@ -12,14 +12,13 @@ from typing import Annotated
 
 import numpy as np
 import typer
-from pydantic import ValidationError
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from moonbase import __version__
 from moonbase.cli.output import clear_errors as _clear_errors
-from moonbase.cli.output import err_console, out_console
+from moonbase.cli.output import err_console, out_console, span_from_options
 from moonbase.cli.terrain import data_app, terrain_app
 from moonbase.environment.horizon import Horizon
 from moonbase.geometry.ephemeris import load_ephemeris
@@ -30,7 +29,7 @@ from moonbase.io.scenario_files import default_scenario, load_scenario, write_de
 from moonbase.pipeline import run as run_pipeline
 from moonbase.pipeline import work_units
 from moonbase.report.save import save_results
-from moonbase.scenario import Scenario, Span
+from moonbase.scenario import Scenario
 
 app = typer.Typer(
     help="moonbase: plan a jointly operated lunar research station.",
@@ -155,19 +154,8 @@ def sky(
     The skyline is the smooth sphere seen from --height-m; visible_fraction is the
     share of the body's disc above it.
     """
+    span = span_from_options(start, stop, step)
     with _clear_errors():
-        try:
-            span = Span(start=start, stop=stop, step=step)
-        except ValidationError as error:
-            problems = "; ".join(
-                f"--{item['loc'][0] if item['loc'] else 'start/--stop'}: "
-                f"{item['msg'].removeprefix('Value error, ')}"
-                for item in error.errors(include_url=False)
-            )
-            err_console.print(
-                f"[bold red]error:[/] {escape(problems)}", highlight=False, soft_wrap=True
-            )
-            raise typer.Exit(1) from None
         ephemeris = load_ephemeris()
         t, labels = time_grid(ephemeris.ts, span.start, span.stop, span.step)
         point = SurfacePoint(lat, lon % 360.0, height_m=height_m)

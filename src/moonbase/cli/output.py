@@ -6,10 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 import typer
+from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 
 from moonbase.errors import MoonbaseError
+from moonbase.scenario import Span
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -33,3 +35,17 @@ def clear_errors() -> Iterator[None]:
         yield
     except MoonbaseError as error:
         fail(str(error))
+
+
+def span_from_options(start: str, stop: str, step: str) -> Span:
+    """Validate --start, --stop and --step; on failure name each bad option and exit 1."""
+    try:
+        return Span(start=start, stop=stop, step=step)
+    except ValidationError as error:
+        fail(
+            "; ".join(
+                f"--{item['loc'][0] if item['loc'] else 'start/--stop'}: "
+                f"{item['msg'].removeprefix('Value error, ')}"
+                for item in error.errors(include_url=False)
+            )
+        )

@@ -11,7 +11,7 @@ import numpy as np
 import typer
 from rich.table import Table
 
-from moonbase.cli.output import clear_errors, fail, out_console, say
+from moonbase.cli.output import clear_errors, fail, out_console, say, span_from_options
 from moonbase.errors import DemError
 from moonbase.io.dem_readers import describe_dem, read_dem, read_dem_around
 from moonbase.io.exports import write_netcdf
@@ -167,23 +167,11 @@ def illumination(
     Writes sunlit_fraction, mean_solar_visible_fraction, earth_visible_fraction and
     permanent_shadow (y, x) with units.
     """
-    from pydantic import ValidationError
-
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
-    from moonbase.scenario import Span
     from moonbase.terrain.illumination import illumination_map
 
-    try:
-        span = Span(start=start, stop=stop, step=step)
-    except ValidationError as error:
-        fail(
-            "; ".join(
-                f"--{item['loc'][0] if item['loc'] else 'start/--stop'}: "
-                f"{item['msg'].removeprefix('Value error, ')}"
-                for item in error.errors(include_url=False)
-            )
-        )
+    span = span_from_options(start, stop, step)
     with clear_errors():
         grid = load_grid(dem, center, size_km, resolution_m)
         horizons = horizon_map(grid, azimuths=azimuths, height_m=height_m)
