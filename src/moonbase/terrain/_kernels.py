@@ -194,17 +194,31 @@ def _sweep(z, pixel_m, t, forward, radius_m, observer_m, near, buffers, out, tra
         )
 
     sign = 1 if forward else -1
+    # Near-field constants per step: 1 / distance and the curvature drop over distance.
+    inv_d = np.empty(near + 1)
+    drop = np.empty(near + 1)
+    for k in range(1, near + 1):
+        inv_d[k] = 1.0 / (k * step_m)
+        drop[k] = k * step_m * inv_2r
+    row_step = t * sign
     for row in range(n_rows):
+        # Steps before the ray leaves through the top or bottom edge (rows move by t).
+        if row_step > 1e-12:
+            k_rows = int((n_rows - 1 - row + 1e-9) / row_step)
+        elif row_step < -1e-12:
+            k_rows = int((row + 1e-9) / -row_step)
+        else:
+            k_rows = near + 1
         for col in range(n_cols):
             z0 = z[row, col]
             if not math.isfinite(z0):
                 best = np.nan
             else:
+                k_cols = n_cols - 1 - col if forward else col
+                k_max = min(near, k_cols, k_rows)
                 best = NO_HORIZON
                 # Far part, only where the pixel's own ray is still on the grid.
-                c_far = col + sign * (near + 1)
-                r_far = row + t * sign * (near + 1)
-                if 0 <= c_far < n_cols and -1e-9 <= r_far <= n_rows - 1 + 1e-9:
+                if min(k_cols, k_rows) >= near + 1:
                     b = row - t * col
                     b0 = math.floor(b)
                     frac = b - b0
@@ -219,15 +233,9 @@ def _sweep(z, pixel_m, t, forward, radius_m, observer_m, near, buffers, out, tra
                         best = acc / total
                 # Near part: the pixel's own ray, exactly, over the next `near` columns.
                 zo = z0 + observer_m
-                for k in range(1, near + 1):
-                    c = col + sign * k
-                    r = row + t * sign * k
-                    if c < 0 or c >= n_cols or r < -1e-9 or r > n_rows - 1 + 1e-9:
-                        break
-                    d = k * step_m
-                    s_near = (
-                        _lerp_rows(z, min(max(r, 0.0), n_rows - 1.0), c) - zo
-                    ) / d - d * inv_2r
+                for k in range(1, k_max + 1):
+                    r = min(max(row + row_step * k, 0.0), n_rows - 1.0)
+                    s_near = (_lerp_rows(z, r, col + sign * k) - zo) * inv_d[k] - drop[k]
                     if s_near > best:
                         best = s_near
             if transposed:
