@@ -21,6 +21,8 @@ from moonbase.environment.site_environment import (
 )
 from moonbase.environment.windows import Windows, find_windows
 from moonbase.errors import (
+    DataFetchError,
+    DemError,
     DurationError,
     EphemerisRangeError,
     HorizonError,
@@ -38,12 +40,23 @@ from moonbase.geometry.sky import (
     observe,
 )
 from moonbase.geometry.times import time_grid
+from moonbase.io.dem_readers import read_dem, read_dem_around, terrain_reader
 from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.terrain.dem import Dem
+from moonbase.terrain.horizon import horizon_map
+from moonbase.terrain.horizon import site_horizon as terrain_skyline
+from moonbase.terrain.illumination import illumination_map
+from moonbase.terrain.parametric import parametric_dem
+from moonbase.terrain.surface import slope_and_roughness
+from moonbase.terrain.window import cut_window
 
 __all__ = [
+    "DataFetchError",
+    "Dem",
+    "DemError",
     "DurationError",
     "Environment",
     "Ephemeris",
@@ -62,17 +75,26 @@ __all__ = [
     "SurfacePoint",
     "SurfaceSite",
     "Windows",
+    "cut_window",
     "default_scenario",
     "environment",
     "find_windows",
+    "horizon_map",
+    "illumination_map",
     "load_ephemeris",
     "load_scenario",
     "moon_centred",
     "observe",
+    "parametric_dem",
     "parse_duration",
+    "read_dem",
+    "read_dem_around",
     "run",
     "save_results",
     "site_environment",
+    "slope_and_roughness",
+    "terrain_reader",
+    "terrain_skyline",
     "time_grid",
     "validate_scenario",
 ]

@@ -55,3 +55,11 @@ def test_time_outside_ephemeris_names_the_range(eph):
 def test_unknown_body(eph):
     with pytest.raises(ValueError, match="unknown body 'mars'"):
         moon_centred("mars", eph.ts.utc(2030, 1, 1), ephemeris=eph)
+
+
+def test_public_surface_resolves():
+    from moonbase import api
+
+    missing = [name for name in api.__all__ if not hasattr(api, name)]
+    assert missing == []
+    assert {"run", "observe", "horizon_map", "illumination_map", "Horizon"} <= set(api.__all__)
