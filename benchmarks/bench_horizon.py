@@ -20,7 +20,6 @@ Each measurement runs in a fresh process so peak memory is its own.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import platform
 import resource
@@ -29,6 +28,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
+
+from results_file import record
 
 RESULTS = Path(__file__).parent / "results" / "horizon_map.json"
 LOLA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lola" / "LDEM_16.LBL"
@@ -174,11 +175,7 @@ def main() -> None:
     except ImportError:
         result["topocalc"] = "not installed (see this script's docstring)"
 
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<40} {value}")
-    print(f"written to {RESULTS}")
+    record(result, RESULTS)
 
 
 if __name__ == "__main__":

@@ -11,7 +11,6 @@ Each measurement runs in a fresh process so its peak memory is its own.
 from __future__ import annotations
 
 import argparse
-import json
 import multiprocessing as mp
 import platform
 import resource
@@ -22,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from bench_horizon import in_process, make_dem
+from results_file import record
 
 RESULTS = Path(__file__).parent / "results" / "illumination_map.json"
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -108,11 +108,7 @@ def main() -> None:
         "sunlit_fraction_max": round(lit_max, 4),
         "permanently_shadowed_pixels": shadowed,
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    for key, value in result.items():
-        print(f"{key:<40} {value}")
-    print(f"written to {RESULTS}")
+    record(result, RESULTS)
 
 
 if __name__ == "__main__":

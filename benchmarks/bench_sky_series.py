@@ -14,7 +14,6 @@ and written to ``benchmarks/results/sky_series.json``.
 from __future__ import annotations
 
 import argparse
-import json
 import platform
 import time
 import tracemalloc
@@ -28,6 +27,7 @@ from moonbase.environment.site_environment import SurfaceSite, environment
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
+from results_file import record
 
 RESULTS = Path(__file__).parent / "results" / "sky_series.json"
 
@@ -123,12 +123,7 @@ def main() -> None:
         "full_environment_ns_per_site_step": round(env_per * 1e9, 1),
         "full_environment_peak_mib": round(env_mib, 1),
     }
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(result, indent=2) + "\n")
-    width = max(map(len, result))
-    for key, value in result.items():
-        print(f"{key:<{width}}  {value}")
-    print(f"written to {RESULTS}")
+    record(result, RESULTS)
 
 
 if __name__ == "__main__":
