@@ -78,17 +78,31 @@ def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
 TerrainReader = Callable[[float, float, float], Dem]
 
 
+def terrain_region(scenario: Scenario) -> tuple[float, float, float]:
+    """Return the centre (lat_deg, lon_deg) and side (m) of the square that holds every
+    site with radius_km of terrain around it in every direction."""
+    lats = np.array([s.lat_deg for s in scenario.sites])
+    lons = np.array([s.lon_deg for s in scenario.sites])
+    probe = Dem(
+        np.zeros((1, 1)), Affine.identity(), window_crs(float(lats.mean()), float(lons.mean()))
+    )
+    xs, ys = probe.from_lonlat(lons, lats)
+    centre_lon, centre_lat = probe.to_lonlat((xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2)
+    size_m = float(max(xs.max() - xs.min(), ys.max() - ys.min())) + 2e3 * scenario.terrain.radius_km
+    return float(centre_lat), float(centre_lon), size_m
+
+
 def terrain_skylines(
     scenario: Scenario,
-    read_terrain: TerrainReader,
+    source: Dem,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Horizon]:
-    """Return each site's terrain skyline from the scenario's DEM, searched to radius_km."""
+    """Return each site's terrain skyline, searched to radius_km, from ``source`` (which
+    covers :func:`terrain_region`)."""
     terrain = scenario.terrain
+    size_m = 2.0 * terrain.radius_km * 1000.0
     skylines = {}
     for site in scenario.sites:
-        size_m = 2.0 * terrain.radius_km * 1000.0
-        source = read_terrain(site.lat_deg, site.lon_deg, size_m)
         window = cut_window(
             source,
             center_lat_deg=site.lat_deg,
@@ -108,27 +122,16 @@ def terrain_skylines(
 MAX_MAP_PIXELS = 800
 
 
-def terrain_maps(
-    scenario: Scenario, read_terrain: TerrainReader, t: Time, ephemeris: Ephemeris
-) -> TerrainMaps:
+def terrain_maps(scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris) -> TerrainMaps:
     """Map the region around the sites: illumination over the span, slope, suitability."""
     terrain = scenario.terrain
-    lats = np.array([s.lat_deg for s in scenario.sites])
-    lons = np.array([s.lon_deg for s in scenario.sites])
-    crs = window_crs(float(lats.mean()), float(lons.mean()))
-    probe = Dem(np.zeros((1, 1)), Affine.identity(), crs)
-    xs, ys = probe.from_lonlat(lons, lats)
-    centre_lon, centre_lat = probe.to_lonlat((xs.min() + xs.max()) / 2, (ys.min() + ys.max()) / 2)
-    # Every site sees radius_km of terrain in every direction, as its own skyline does.
-    size_m = float(max(xs.max() - xs.min(), ys.max() - ys.min())) + 2e3 * terrain.radius_km
-    resolution_m = max(terrain.resolution_m, size_m / MAX_MAP_PIXELS)
-    source = read_terrain(float(centre_lat), float(centre_lon), size_m)
+    centre_lat, centre_lon, size_m = terrain_region(scenario)
     dem = cut_window(
         source,
-        center_lat_deg=float(centre_lat),
-        center_lon_deg=float(centre_lon),
+        center_lat_deg=centre_lat,
+        center_lon_deg=centre_lon,
         size_m=size_m,
-        resolution_m=resolution_m,
+        resolution_m=max(terrain.resolution_m, size_m / MAX_MAP_PIXELS),
     )
     horizons = horizon_map(
         dem,
@@ -177,7 +180,7 @@ def run(
         Called with a short label each time a unit of work (a site) is done.
     read_terrain : callable, optional
         Reads the scenario's DEM around a point; needed when the scenario has terrain
-        (the command line passes :func:`moonbase.io.dem_readers.read_dem_around`).
+        (the command line passes :func:`moonbase.io.dem_readers.terrain_reader`).
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
@@ -185,9 +188,11 @@ def run(
     if scenario.terrain is not None:
         if read_terrain is None:
             raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
-        skylines = terrain_skylines(scenario, read_terrain, progress)
+        # The DEM is read once, for the region every site's window and the map lie in.
+        source = read_terrain(*terrain_region(scenario))
+        skylines = terrain_skylines(scenario, source, progress)
         if scenario.terrain.maps:
-            maps = terrain_maps(scenario, read_terrain, t, ephemeris)
+            maps = terrain_maps(scenario, source, t, ephemeris)
             if progress is not None:
                 progress("terrain maps")
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)

@@ -39,10 +39,11 @@ def test_shackleton_bowl_has_its_published_depth():
 def test_default_run_puts_crater_floors_in_permanent_shadow():
     from moonbase.io.dem_readers import terrain_reader
     from moonbase.io.scenario_files import default_scenario
-    from moonbase.pipeline import terrain_skylines
+    from moonbase.pipeline import terrain_region, terrain_skylines
 
     scenario = default_scenario()
-    skylines = terrain_skylines(scenario, terrain_reader(scenario.terrain.dem))
+    source = terrain_reader(scenario.terrain.dem)(*terrain_region(scenario))
+    skylines = terrain_skylines(scenario, source)
     # From Shackleton's floor the rim stands ~ atan(4.2 / 10.5) = 22 deg high: no Sun
     # (which never rises above ~1.6 deg here) and no Earth (< 7 deg) ever reach it.
     floor = skylines["Shackleton crater centre"]
