@@ -40,7 +40,7 @@ fraction_maps(
 ).savefig(OUT, dpi=90)
 
 lit = maps.sunlit_fraction.values
-lon, lat = dem.to_lonlat(*np.meshgrid(dem.x, dem.y))
+lon, lat = dem.lonlat_grid()
 brightest = np.argsort(lit.ravel())[::-1][:5]
 shadow = maps.permanent_shadow.values
 print(

@@ -100,12 +100,13 @@ def site_environment(
     ephemeris: Ephemeris,
     sun: MoonCentredVectors | None = None,
     earth: MoonCentredVectors | None = None,
+    labels: np.ndarray | None = None,
     epsilon_s: float = 1.0,
 ) -> SiteEnvironment:
     """Compute one site's environment on the time grid ``t`` (1-D, increasing).
 
-    ``sun`` and ``earth`` may carry the Moon-centred vectors on ``t`` when several
-    sites share them (see :func:`environment`).
+    ``sun``, ``earth`` and ``labels`` (UTC datetime64 of ``t``) may carry what several
+    sites share (see :func:`environment`).
     """
     sun = sun if sun is not None else moon_centred("sun", t, ephemeris=ephemeris)
     earth = earth if earth is not None else moon_centred("earth", t, ephemeris=ephemeris)
@@ -130,7 +131,7 @@ def site_environment(
         earth_visible, t, grid_holds=earth_up, epsilon_s=epsilon_s
     )
 
-    labels = utc_labels(t)
+    labels = utc_labels(t) if labels is None else labels
     data = {
         "sun_elevation_deg": sun_el,
         "sun_azimuth_deg": sun_az,
@@ -213,9 +214,10 @@ def environment(
     """
     sun = moon_centred("sun", t, ephemeris=ephemeris)
     earth = moon_centred("earth", t, ephemeris=ephemeris)
+    labels = utc_labels(t)
     per_site, rows, events = [], [], []
     for site in sites:
-        result = site_environment(site, t, ephemeris=ephemeris, sun=sun, earth=earth)
+        result = site_environment(site, t, ephemeris=ephemeris, sun=sun, earth=earth, labels=labels)
         horizon = site.horizon.elevation_at(HORIZON_AZIMUTHS_DEG)
         per_site.append(
             result.series.assign(

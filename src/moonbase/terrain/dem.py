@@ -91,6 +91,11 @@ class Dem:
         x, y = transformer.transform(lon_deg, lat_deg)
         return np.asarray(x), np.asarray(y)
 
+    def lonlat_grid(self) -> tuple[np.ndarray, np.ndarray]:
+        """Return east longitude and latitude (deg) of every pixel centre, (rows, cols)."""
+        xx, yy = np.meshgrid(self.x, self.y)
+        return self.to_lonlat(xx, yy)
+
     def grid_convergence_deg(self) -> np.ndarray:
         """Return, per pixel, the grid azimuth of local north (deg, clockwise from +y).
 
@@ -98,7 +103,7 @@ class Dem:
         differences of the projection, so it holds for any CRS.
         """
         xx, yy = np.meshgrid(self.x, self.y)
-        lon, lat = self.to_lonlat(xx, yy)
+        lon, lat = self.lonlat_grid()
         step_deg = 1e-4
         north_x, north_y = self.from_lonlat(lon, np.minimum(lat + step_deg, 90.0))
         return np.degrees(np.arctan2(north_x - xx, north_y - yy))

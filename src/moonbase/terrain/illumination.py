@@ -45,8 +45,7 @@ ILLUMINATION_ATTRS: dict[str, tuple[str, str]] = {
 
 def _pixel_tilts(dem: Dem, reference: SurfacePoint, convergence_deg: float):
     """Angle between each pixel's vertical and the reference's, and its grid azimuth."""
-    xx, yy = np.meshgrid(dem.x, dem.y)
-    lon, lat = dem.to_lonlat(xx, yy)
+    lon, lat = dem.lonlat_grid()
     lat_r, lon_r = np.radians(lat), np.radians(lon)
     up = np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
     east, north, zenith = np.einsum("ij,j...->i...", reference.enu_axes(), up)

@@ -102,9 +102,3 @@ def cut_window(
             f"outside the data ({holes} of {n * n} pixels have none); move or shrink it",
         )
     return Dem(out, transform, crs, f"{source.source} window {center_lat_deg:g},{center_lon_deg:g}")
-
-
-def lonlat_grid(dem: Dem) -> tuple[np.ndarray, np.ndarray]:
-    """Return east longitude and latitude (deg) of every pixel centre."""
-    xx, yy = np.meshgrid(dem.x, dem.y)
-    return dem.to_lonlat(xx, yy)
