@@ -19,6 +19,14 @@ from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map, site_horizon
 from moonbase.terrain.window import cut_window
 
+# Options shared by the terrain commands.
+DemArgument = Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")]
+AzimuthsOption = Annotated[int, typer.Option(min=4, max=7200, help="Number of azimuths.")]
+HeightOption = Annotated[float, typer.Option("--height-m", min=0.0, help="Observer height, m.")]
+CenterOption = Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")]
+SizeOption = Annotated[float, typer.Option(min=0.1, help="Window side, km.")]
+ResolutionOption = Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")]
+
 terrain_app = typer.Typer(help="Inspect DEMs and compute horizons.", no_args_is_help=True)
 
 
@@ -56,7 +64,7 @@ def load_grid(dem: Path, center: str | None, size_km: float, resolution_m: float
 
 @terrain_app.command("info")
 def info(
-    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    dem: DemArgument,
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print a DEM's grid, CRS, resolution, extent and height range."""
@@ -87,20 +95,18 @@ def info(
 
 @terrain_app.command("horizon")
 def horizon(
-    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    dem: DemArgument,
     out: Annotated[
         Path | None, typer.Option("--out", help="Write the horizon map (NetCDF).")
     ] = None,
     site: Annotated[
         str | None, typer.Option("--site", help="One point, LAT,LON: print its skyline.")
     ] = None,
-    azimuths: Annotated[int, typer.Option(min=4, max=7200, help="Number of azimuths.")] = 360,
-    height_m: Annotated[
-        float, typer.Option("--height-m", min=0.0, help="Observer height, m.")
-    ] = 0.0,
-    center: Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")] = None,
-    size_km: Annotated[float, typer.Option(min=0.1, help="Window side, km.")] = 300.0,
-    resolution_m: Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")] = None,
+    azimuths: AzimuthsOption = 360,
+    height_m: HeightOption = 0.0,
+    center: CenterOption = None,
+    size_km: SizeOption = 300.0,
+    resolution_m: ResolutionOption = None,
     output_format: Annotated[
         str, typer.Option("--format", help="json or table (with --site).")
     ] = "table",
@@ -149,18 +155,16 @@ def _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, 
 
 @terrain_app.command("illumination")
 def illumination(
-    dem: Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")],
+    dem: DemArgument,
     start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC.")],
     stop: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC.")],
     out: Annotated[Path, typer.Option("--out", help="Write the maps (NetCDF).")],
     step: Annotated[str, typer.Option(help="Step, e.g. 1h, 6h, PT30M.")] = "1h",
-    azimuths: Annotated[int, typer.Option(min=4, max=7200, help="Number of azimuths.")] = 360,
-    height_m: Annotated[
-        float, typer.Option("--height-m", min=0.0, help="Observer height, m.")
-    ] = 0.0,
-    center: Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")] = None,
-    size_km: Annotated[float, typer.Option(min=0.1, help="Window side, km.")] = 300.0,
-    resolution_m: Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")] = None,
+    azimuths: AzimuthsOption = 360,
+    height_m: HeightOption = 0.0,
+    center: CenterOption = None,
+    size_km: SizeOption = 300.0,
+    resolution_m: ResolutionOption = None,
 ) -> None:
     """Map the sunlit, mean visible-disc and Earth-visible fractions over a span.
 
