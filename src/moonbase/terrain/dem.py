@@ -96,17 +96,19 @@ class Dem:
         xx, yy = np.meshgrid(self.x, self.y)
         return self.to_lonlat(xx, yy)
 
-    def grid_convergence_deg(self) -> np.ndarray:
-        """Return, per pixel, the grid azimuth of local north (deg, clockwise from +y).
+    def convergence_deg(self, lon_deg, lat_deg) -> np.ndarray:
+        """Return the grid azimuth of local north at points (deg, clockwise from +y).
 
         A local azimuth is the grid azimuth minus this angle. Computed by finite
         differences of the projection, so it holds for any CRS.
         """
-        xx, yy = np.meshgrid(self.x, self.y)
-        lon, lat = self.lonlat_grid()
-        step_deg = 1e-4
-        north_x, north_y = self.from_lonlat(lon, np.minimum(lat + step_deg, 90.0))
-        return np.degrees(np.arctan2(north_x - xx, north_y - yy))
+        x, y = self.from_lonlat(lon_deg, lat_deg)
+        north_x, north_y = self.from_lonlat(lon_deg, np.minimum(np.asarray(lat_deg) + 1e-4, 90.0))
+        return np.degrees(np.arctan2(north_x - x, north_y - y))
+
+    def grid_convergence_deg(self) -> np.ndarray:
+        """Return :meth:`convergence_deg` at every pixel centre, (rows, cols)."""
+        return self.convergence_deg(*self.lonlat_grid())
 
     def centre_index(self, x: float, y: float) -> tuple[float, float]:
         """Return the fractional (row, col) of a point, 0 at the first pixel's centre."""

@@ -160,8 +160,7 @@ def site_horizon(
     ground_m = float(_kernels.bilinear(z, row, col))
     floor = Horizon.smooth_sphere(max(ground_m, 0.0) + height_m).floor_deg
     # Local azimuth = grid azimuth - grid azimuth of local north at the point.
-    north_x, north_y = dem.from_lonlat(lon_deg, min(lat_deg + 1e-4, 90.0))
-    convergence = float(np.degrees(np.arctan2(north_x - x, north_y - y)))
+    convergence = float(dem.convergence_deg(lon_deg, lat_deg))
     local = (grid_az - convergence) % 360.0
     order = np.argsort(local)
     return Horizon(floor, local[order], np.maximum(elevation[order], -90.0))
