@@ -135,3 +135,39 @@ def test_missing_and_malformed_files(tmp_path):
     not_mapping.write_text("- 1\n- 2\n")
     with pytest.raises(ScenarioError, match="must be a mapping"):
         load_scenario(not_mapping)
+
+
+def test_default_station_modules_are_owned_by_partners_and_labelled():
+    scenario = default_scenario()
+    codes = {p.code for p in scenario.partners}
+    assert len(scenario.station.modules) >= 5
+    assert all(m.owner in codes and m.source for m in scenario.station.modules)
+    assert all(m.approximate for m in scenario.station.modules)  # illustrative assumptions
+
+
+def test_module_owner_must_be_a_partner(data):
+    data["station"]["modules"][0]["owner"] = "NASA"
+    message = _problems(data)
+    assert "owner 'NASA' is not a partner code" in message
+    assert "Command centre" in message
+
+
+def test_module_power_modes_must_be_ordered(data):
+    data["station"]["modules"][1]["power"]["survival_w"] = 5000
+    message = _problems(data)
+    assert "station.modules[1] (Energy module).power" in message
+    assert "survival_w <= standby_w <= operating_w" in message
+
+
+def test_module_names_are_unique(data):
+    data["station"]["modules"][1]["name"] = data["station"]["modules"][0]["name"]
+    assert "name 'Command centre' appears more than once" in _problems(data)
+
+
+def test_utc_datetime_accepts_a_yaml_date():
+    from pydantic import TypeAdapter
+
+    from moonbase.scenario.fields import UtcDatetime
+
+    value = TypeAdapter(UtcDatetime).validate_python(yaml.safe_load("2033-01-01"))
+    assert value.isoformat() == "2033-01-01T00:00:00+00:00"

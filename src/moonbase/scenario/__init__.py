@@ -8,94 +8,23 @@ not authoritative).
 
 from __future__ import annotations
 
-import re
-from datetime import UTC, datetime, timedelta
-from typing import Annotated, Any
+from datetime import datetime
+from typing import Any
 
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    TypeAdapter,
-    ValidationError,
-    field_validator,
-    model_validator,
-)
+from pydantic import Field, ValidationError, field_validator, model_validator
 
 from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
-from moonbase.errors import DurationError, HorizonError, Problem, ScenarioError
+from moonbase.errors import HorizonError, Problem, ScenarioError
+from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
+from moonbase.scenario.station import Module, Station
+
+__all__ = ["Module", "Scenario", "Station", "parse_duration", "validate_scenario"]
 
 #: The longest series one site may have; beyond this a run would need tens of GB.
 MAX_STEPS = 5_000_000
 
-_UNIT_SECONDS = {
-    "s": 1, "sec": 1, "second": 1, "seconds": 1,
-    "min": 60, "minute": 60, "minutes": 60,
-    "h": 3600, "hr": 3600, "hour": 3600, "hours": 3600,
-    "d": 86400, "day": 86400, "days": 86400,
-}  # fmt: skip
-_SIMPLE_DURATION = re.compile(r"^\s*([-+]?[0-9]*\.?[0-9]+(?:[eE][-+]?[0-9]+)?)\s*([a-zA-Z]+)\s*$")
 
-
-def parse_duration(value: Any) -> timedelta:
-    """Parse a positive duration: ``'1h'``, ``'30 min'``, ``'2d'``, ``'PT1H'`` or seconds.
-
-    Raises
-    ------
-    DurationError
-        If the text is not a duration or is not positive.
-    """
-    if isinstance(value, timedelta):
-        duration = value
-    elif isinstance(value, bool):
-        raise DurationError(value, "not a duration")
-    elif isinstance(value, int | float):
-        duration = timedelta(seconds=value)
-    elif isinstance(value, str):
-        match = _SIMPLE_DURATION.match(value)
-        if match and match.group(2).lower() in _UNIT_SECONDS:
-            duration = timedelta(
-                seconds=float(match.group(1)) * _UNIT_SECONDS[match.group(2).lower()]
-            )
-        else:
-            try:
-                duration = TypeAdapter(timedelta).validate_python(value.strip())
-            except ValidationError:
-                raise DurationError(value, "not a duration") from None
-    else:
-        raise DurationError(value, "not a duration")
-    if duration <= timedelta(0):
-        raise DurationError(value, "must be positive")
-    return duration
-
-
-def _duration(value: Any) -> timedelta:
-    try:
-        return parse_duration(value)
-    except DurationError as error:
-        raise ValueError(error.reason) from None
-
-
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
-#: East longitude: -180..360 accepted, stored as 0..360.
-Longitude = Annotated[float, Field(ge=-180.0, le=360.0), AfterValidator(lambda lon: lon % 360.0)]
-Latitude = Annotated[float, Field(ge=-90.0, le=90.0)]
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class Station(_Model):
-    """The station as a whole."""
-
-    name: str = Field(min_length=1)
-    description: str = ""
-
-
-class Partner(_Model):
+class Partner(Model):
     """An agency or organisation taking part, with a short code used elsewhere."""
 
     code: str = Field(pattern=r"^[A-Z][A-Z0-9-]{1,15}$")
@@ -105,7 +34,7 @@ class Partner(_Model):
     source: str = ""
 
 
-class HorizonMask(_Model):
+class HorizonMask(Model):
     """A skyline above the smooth sphere: a constant, or a table by azimuth."""
 
     constant_deg: float | None = Field(default=None, ge=-90.0, le=90.0)
@@ -127,7 +56,7 @@ class HorizonMask(_Model):
         return self
 
 
-class Site(_Model):
+class Site(Model):
     """A candidate site: a point on the Moon and the height of what stands there."""
 
     name: str = Field(min_length=1)
@@ -141,7 +70,7 @@ class Site(_Model):
     approximate: bool = False
 
 
-class Span(_Model):
+class Span(Model):
     """The time span studied and its sampling step."""
 
     start: datetime
@@ -151,7 +80,7 @@ class Span(_Model):
     @field_validator("start", "stop")
     @classmethod
     def _within_ephemeris(cls, value: datetime) -> datetime:
-        value = value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+        value = utc(value)
         if not EPHEMERIS_START_UTC <= value <= EPHEMERIS_STOP_UTC:
             raise ValueError(
                 f"{value.isoformat()} is outside the ephemeris, which covers "
@@ -171,7 +100,7 @@ class Span(_Model):
         return self
 
 
-class GroundStation(_Model):
+class GroundStation(Model):
     """An Earth station that can track the Moon."""
 
     name: str = Field(min_length=1)
@@ -185,7 +114,7 @@ class GroundStation(_Model):
     approximate: bool = False
 
 
-class Terrain(_Model):
+class Terrain(Model):
     """A DEM the site skylines are computed from (relative paths: from the scenario file)."""
 
     dem: str = Field(min_length=1)
@@ -195,7 +124,7 @@ class Terrain(_Model):
     maps: bool = True  # also map the region around the sites (illumination, slope)
 
 
-class Scenario(_Model):
+class Scenario(Model):
     """A whole scenario: station, partners, candidate sites, span, ground stations."""
 
     station: Station
@@ -214,6 +143,21 @@ class Scenario(_Model):
                 if value in seen:
                     raise ValueError(f"{field}: {key} {value!r} appears more than once")
                 seen.add(value)
+        return self
+
+    @model_validator(mode="after")
+    def _modules_known(self) -> Scenario:
+        codes = {p.code for p in self.partners}
+        seen: set[str] = set()
+        for module in self.station.modules:
+            if module.name in seen:
+                raise ValueError(f"station.modules: name {module.name!r} appears more than once")
+            seen.add(module.name)
+            if module.owner not in codes:
+                raise ValueError(
+                    f"station.modules ({module.name}): owner {module.owner!r} is not a partner "
+                    f"code; partners are {sorted(codes)}"
+                )
         return self
 
 

@@ -1,0 +1,1 @@
+"""Programme planning: science tasks of mutual interest, portfolio, schedule, campaign."""

@@ -1,0 +1,1 @@
+"""Station systems: power, thermal (regolith and modules) and communications."""
