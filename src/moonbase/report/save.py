@@ -16,11 +16,15 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+POWER_NAME = "power.nc"
+POWER_OPTIONS_NAME = "power_options.csv"
+POWER_SHED_NAME = "power_shed.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``).
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a power system,
+    ``power.nc``, ``power_options.csv`` and ``power_shed.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -36,6 +40,11 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.power is not None:
+        power = results.power
+        written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))
+        written.append(write_csv(power.options, out / POWER_OPTIONS_NAME))
+        written.append(write_csv(power.shed, out / POWER_SHED_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written
