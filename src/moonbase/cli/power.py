@@ -45,6 +45,7 @@ def power_report(results: Results) -> list[dict]:
                 "required_battery_wh": number(s.required_battery_wh, 0),
                 "required_battery_mass_kg": number(s.required_battery_mass_kg),
                 "required_array_m2": number(s.required_array_m2, 2),
+                "required_array_mass_kg": number(s.required_array_mass_kg),
                 "min_state_of_charge": number(s.min_state_of_charge, 4),
                 "min_state_of_charge_utc": np.datetime_as_string(
                     s.min_state_of_charge_time.values, unit="s"

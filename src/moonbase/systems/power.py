@@ -63,6 +63,7 @@ SUMMARY_ATTRS: dict[str, tuple[str, str]] = {
     "required_battery_wh": ("Wh", "smallest battery that alone carries every wanted load"),
     "required_battery_mass_kg": ("kg", "mass of that battery"),
     "required_array_m2": ("m2", "smallest array area with which the storage carries every load"),
+    "required_array_mass_kg": ("kg", "mass of that array"),
 }
 
 
@@ -414,7 +415,6 @@ def simulate_site(
         battery_kg = battery.mass_for_kg(battery_wh)
     else:
         battery_wh = battery_kg = float("nan")
-    array_m2 = sum(a.area_m2 for a in power.arrays)
     scale = required_array_scale(inputs, storages) if power.arrays else float("nan")
 
     lowest = int(np.nanargmin(soc)) if total_capacity > 0 else 0
@@ -432,7 +432,8 @@ def simulate_site(
         "shed_hours": float(shed_any.sum() * inputs.step_h),
         "required_battery_wh": battery_wh,
         "required_battery_mass_kg": battery_kg,
-        "required_array_m2": scale * array_m2,
+        "required_array_m2": scale * sum(a.area_m2 for a in power.arrays),
+        "required_array_mass_kg": scale * sum(a.mass_kg for a in power.arrays),
     }
     return out, summary, inputs
 
