@@ -320,7 +320,7 @@ def required_array_scale(inputs: SiteInputs, storages: Sequence[Storage]) -> flo
 
     def meets(scale: float) -> bool:
         _, mode, _, unserved, _, _ = run_site(inputs, storages, solar_scale=scale)
-        return bool(np.all(mode == inputs.wanted_mode) and np.all(unserved <= 0.0))
+        return bool(np.all(mode == inputs.wanted_mode) and np.all(unserved <= 1e-9))
 
     if meets(0.0):
         return 0.0
@@ -357,7 +357,7 @@ def simulate_site(
     soc = total_stored / total_capacity if total_capacity > 0 else np.full(len(load), np.nan)
     demand = inputs.demand_w(mode)
     mode_power = np.take_along_axis(inputs.mode_power_w, mode.astype(np.intp), axis=1)
-    generation = inputs.generation_w
+    generation, wanted = inputs.generation_w, inputs.wanted_load_w()
     time = inputs.time
     step = time[1] - time[0]
 
@@ -366,7 +366,7 @@ def simulate_site(
         "radioisotope_w": inputs.radioisotope_w,
         "fission_w": inputs.fission_w,
         "generation_w": generation,
-        "wanted_load_w": inputs.wanted_load_w(),
+        "wanted_load_w": wanted,
         "load_w": load,
         "heater_w": (demand - mode_power).sum(axis=0),
         "unserved_w": unserved,
@@ -409,9 +409,8 @@ def simulate_site(
     out = out.assign_coords(storage=[s.name for s in storages], module=[m.name for m in modules])
 
     battery = power.batteries[0] if power.batteries else None
-    net_wanted = generation - inputs.wanted_load_w()
     if battery is not None:
-        battery_wh, _ = required_storage_wh(net_wanted, inputs.step_h, battery)
+        battery_wh, _ = required_storage_wh(generation - wanted, inputs.step_h, battery)
         battery_kg = battery.mass_for_kg(battery_wh)
     else:
         battery_wh = battery_kg = float("nan")
@@ -423,7 +422,7 @@ def simulate_site(
     shed_any = (mode > inputs.wanted_mode).any(axis=0)
     summary = {
         "mean_generation_w": float(generation.mean()),
-        "mean_wanted_load_w": float(inputs.wanted_load_w().mean()),
+        "mean_wanted_load_w": float(wanted.mean()),
         "longest_without_solar_h": _longest_run(inputs.solar_w.sum(axis=0) <= 0.0) * inputs.step_h,
         "min_state_of_charge": float(soc[lowest]),
         "min_state_of_charge_time": time[lowest] + step,
