@@ -208,12 +208,16 @@ def power_stage(
     t: Time,
     ephemeris: Ephemeris,
     source: Dem | None = None,
+    thermal_deficit_w: xr.DataArray | None = None,
 ) -> PowerResults:
-    """Simulate the scenario's power system at every site (arrays see from their height)."""
+    """Simulate the scenario's power system at every site (arrays see from their height;
+    ``thermal_deficit_w`` ``(site, module, time)``, W, from the thermal stage, adds the
+    modules' heaters)."""
     return simulate_power(
         scenario.power,
         scenario.station.modules,
         env.series,
+        thermal_deficit_w=thermal_deficit_w,
         array_visible_fraction=array_visible_fractions(scenario, env, t, ephemeris, source),
     )
 
