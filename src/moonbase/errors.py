@@ -108,3 +108,13 @@ class DataFetchError(MoonbaseError, OSError):
         self.name = name
         self.reason = reason
         super().__init__(f"cannot fetch {name}: {reason}")
+
+
+class ThermalInputError(MoonbaseError, ValueError):
+    """A thermal model input (regolith parameter, depth, forcing) is out of range."""
+
+    def __init__(self, name: str, value: object, allowed: str):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name} = {value!r} is out of range: {allowed}")
