@@ -23,6 +23,7 @@ from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
+from moonbase.systems.thermal import ThermalResults, thermal, thermal_options
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
@@ -47,6 +48,7 @@ class Results:
     scenario: Scenario
     environment: Environment
     terrain: TerrainMaps | None = None
+    thermal: ThermalResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -195,14 +197,24 @@ def run(
             maps = terrain_maps(scenario, source, t, ephemeris)
             if progress is not None:
                 progress("terrain maps")
-    env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
-    return Results(scenario, env, maps)
+    sites = surface_sites(scenario, skylines)
+    env = environment(sites, t, ephemeris=ephemeris, progress=progress)
+    heat = thermal(
+        sites,
+        env.series,
+        scenario.station.modules,
+        ephemeris=ephemeris,
+        progress=progress,
+        **thermal_options(scenario.thermal),
+    )
+    return Results(scenario, env, maps, thermal=heat)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
     terrain = scenario.terrain
+    thermal_units = sites
     if terrain is None:
-        return sites
-    return 2 * sites + (1 if terrain.maps else 0)
+        return sites + thermal_units
+    return 2 * sites + (1 if terrain.maps else 0) + thermal_units

@@ -14,6 +14,7 @@ from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.maps import fraction_maps
+from moonbase.report.thermal_section import ThermalPart, thermal_parts
 from moonbase.terrain.parametric import south_pole_features
 
 
@@ -32,6 +33,7 @@ class SiteSection:
     name: str
     facts: list[tuple[str, str]]
     figures: list[ReportFigure]
+    thermal: ThermalPart | None = None
 
 
 @dataclass(frozen=True)
@@ -159,6 +161,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
     ]
     rows = []
     sections = []
+    thermal = thermal_parts(results.thermal, _png) if results.thermal is not None else {}
     for site in scenario.sites:
         stats = statistics.sel(site=site.name)
         rows.append(
@@ -190,6 +193,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                     _png(sky_plot(one, f"{site.name}: sky over the span"), "Sky plot"),
                     _png(time_series_plot(one, site.name), "Time series"),
                 ],
+                thermal=thermal.get(site.name),
             )
         )
     return ReportModel(

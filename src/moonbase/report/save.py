@@ -16,11 +16,14 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+THERMAL_NAME = "thermal.nc"
+THERMAL_MODULES_NAME = "thermal_modules.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``).
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
+    ``thermal.nc`` and ``thermal_modules.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -36,6 +39,10 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.thermal is not None:
+        heat = results.thermal
+        written.append(write_netcdf(heat.regolith.merge(heat.deficit), out / THERMAL_NAME))
+        written.append(write_csv(heat.modules, out / THERMAL_MODULES_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written

@@ -17,6 +17,7 @@ from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
 from moonbase.errors import HorizonError, Problem, ScenarioError
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
 from moonbase.scenario.station import Module, Station
+from moonbase.scenario.thermal import ThermalSettings
 
 __all__ = ["Module", "Scenario", "Station", "parse_duration", "validate_scenario"]
 
@@ -133,6 +134,7 @@ class Scenario(Model):
     span: Span
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
+    thermal: ThermalSettings | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
@@ -157,6 +159,19 @@ class Scenario(Model):
                 raise ValueError(
                     f"station.modules ({module.name}): owner {module.owner!r} is not a partner "
                     f"code; partners are {sorted(codes)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _thermal_sites_known(self) -> Scenario:
+        if self.thermal is None:
+            return self
+        names = {s.name for s in self.sites}
+        for index, slope in enumerate(self.thermal.slopes):
+            if slope.site not in names:
+                raise ValueError(
+                    f"thermal.slopes[{index}]: site {slope.site!r} is not a site; "
+                    f"sites are {sorted(names)}"
                 )
         return self
 

@@ -109,14 +109,16 @@ class RegolithParameters:
     def albedo_at(self, incidence_deg: np.ndarray) -> np.ndarray:
         """Return the bolometric albedo at a solar incidence angle (Hayne Eq. A5).
 
-        ``A = A0 + a (i / 45 deg)^3 + b (i / 90 deg)^8``.
+        ``A = A0 + a (i / 45 deg)^3 + b (i / 90 deg)^8``, at most 1 (a bright ``A0``
+        would pass 1 at grazing incidence).
         """
         i = np.asarray(incidence_deg, float)
-        return (
+        albedo = (
             self.albedo
             + self.albedo_coefficient_a * (i / 45.0) ** 3
             + self.albedo_coefficient_b * (i / 90.0) ** 8
         )
+        return np.minimum(albedo, 1.0)
 
 
 def _profile(surface, deep, depth_m, params: RegolithParameters) -> np.ndarray:
