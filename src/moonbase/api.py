@@ -30,6 +30,7 @@ from moonbase.errors import (
     OutputError,
     ScenarioError,
     ScenarioFileError,
+    ThermalInputError,
 )
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import (
@@ -45,6 +46,15 @@ from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.module_thermal import module_thermal, radiator_loads
+from moonbase.systems.regolith import (
+    RegolithModel,
+    RegolithParameters,
+    absorbed_flux_w_m2,
+    layer_grid,
+    regolith_temperature,
+)
+from moonbase.systems.thermal import ThermalResults, site_regolith, thermal
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -66,6 +76,8 @@ __all__ = [
     "MoonCentredVectors",
     "MoonbaseError",
     "OutputError",
+    "RegolithModel",
+    "RegolithParameters",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -74,27 +86,36 @@ __all__ = [
     "SkyPosition",
     "SurfacePoint",
     "SurfaceSite",
+    "ThermalInputError",
+    "ThermalResults",
     "Windows",
+    "absorbed_flux_w_m2",
     "cut_window",
     "default_scenario",
     "environment",
     "find_windows",
     "horizon_map",
     "illumination_map",
+    "layer_grid",
     "load_ephemeris",
     "load_scenario",
+    "module_thermal",
     "moon_centred",
     "observe",
     "parametric_dem",
     "parse_duration",
+    "radiator_loads",
     "read_dem",
     "read_dem_around",
+    "regolith_temperature",
     "run",
     "save_results",
     "site_environment",
+    "site_regolith",
     "slope_and_roughness",
     "terrain_reader",
     "terrain_skyline",
+    "thermal",
     "time_grid",
     "validate_scenario",
 ]
