@@ -28,6 +28,7 @@ from moonbase.errors import (
     HorizonError,
     MoonbaseError,
     OutputError,
+    PowerInputError,
     ScenarioError,
     ScenarioFileError,
     ThermalInputError,
@@ -47,6 +48,7 @@ from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
 from moonbase.systems.module_thermal import module_thermal, radiator_loads
+from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.systems.regolith import (
     RegolithModel,
     RegolithParameters,
@@ -76,6 +78,8 @@ __all__ = [
     "MoonCentredVectors",
     "MoonbaseError",
     "OutputError",
+    "PowerInputError",
+    "PowerResults",
     "RegolithModel",
     "RegolithParameters",
     "Results",
@@ -110,6 +114,7 @@ __all__ = [
     "regolith_temperature",
     "run",
     "save_results",
+    "simulate_power",
     "site_environment",
     "site_regolith",
     "slope_and_roughness",
