@@ -31,6 +31,7 @@ from moonbase.errors import (
     PowerInputError,
     ScenarioError,
     ScenarioFileError,
+    ThermalInputError,
 )
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import (
@@ -46,7 +47,16 @@ from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.module_thermal import module_thermal, radiator_loads
 from moonbase.systems.power import PowerResults, simulate_power
+from moonbase.systems.regolith import (
+    RegolithModel,
+    RegolithParameters,
+    absorbed_flux_w_m2,
+    layer_grid,
+    regolith_temperature,
+)
+from moonbase.systems.thermal import ThermalResults, site_regolith, thermal
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -70,6 +80,8 @@ __all__ = [
     "OutputError",
     "PowerInputError",
     "PowerResults",
+    "RegolithModel",
+    "RegolithParameters",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -78,28 +90,37 @@ __all__ = [
     "SkyPosition",
     "SurfacePoint",
     "SurfaceSite",
+    "ThermalInputError",
+    "ThermalResults",
     "Windows",
+    "absorbed_flux_w_m2",
     "cut_window",
     "default_scenario",
     "environment",
     "find_windows",
     "horizon_map",
     "illumination_map",
+    "layer_grid",
     "load_ephemeris",
     "load_scenario",
+    "module_thermal",
     "moon_centred",
     "observe",
     "parametric_dem",
     "parse_duration",
+    "radiator_loads",
     "read_dem",
     "read_dem_around",
+    "regolith_temperature",
     "run",
     "save_results",
     "simulate_power",
     "site_environment",
+    "site_regolith",
     "slope_and_roughness",
     "terrain_reader",
     "terrain_skyline",
+    "thermal",
     "time_grid",
     "validate_scenario",
 ]

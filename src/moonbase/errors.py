@@ -116,3 +116,13 @@ class PowerInputError(MoonbaseError, ValueError):
     def __init__(self, reason: str):
         self.reason = reason
         super().__init__(f"cannot simulate power: {reason}")
+
+
+class ThermalInputError(MoonbaseError, ValueError):
+    """A thermal model input (regolith parameter, depth, forcing) is out of range."""
+
+    def __init__(self, name: str, value: object, allowed: str):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name} = {value!r} is out of range: {allowed}")

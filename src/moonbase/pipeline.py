@@ -29,6 +29,7 @@ from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
 from moonbase.systems.power import PowerResults, simulate_power
+from moonbase.systems.thermal import ThermalResults, thermal, thermal_options
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
@@ -54,6 +55,7 @@ class Results:
     environment: Environment
     terrain: TerrainMaps | None = None
     power: PowerResults | None = None
+    thermal: ThermalResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -212,8 +214,8 @@ def power_stage(
     thermal_deficit_w: xr.DataArray | None = None,
 ) -> PowerResults:
     """Simulate the scenario's power system at every site (arrays see from their height;
-    ``thermal_deficit_w`` ``(site, module, time)``, W, from the thermal stage, adds the
-    modules' heaters)."""
+    heaters cover each module's ``thermal_deficit_w (site, module, time)`` beyond its
+    dissipation)."""
     return simulate_power(
         scenario.power,
         scenario.station.modules,
@@ -257,20 +259,30 @@ def run(
             maps = terrain_maps(scenario, source, t, ephemeris)
             if progress is not None:
                 progress("terrain maps")
-    env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
+    sites = surface_sites(scenario, skylines)
+    env = environment(sites, t, ephemeris=ephemeris, progress=progress)
+    heat = thermal(
+        sites,
+        env.series,
+        scenario.station.modules,
+        ephemeris=ephemeris,
+        progress=progress,
+        **thermal_options(scenario.thermal),
+    )
     power = None
     if scenario.power is not None:
-        power = power_stage(scenario, env, t, ephemeris, source)
+        power = power_stage(scenario, env, t, ephemeris, source, heat.deficit.thermal_deficit_w)
         if progress is not None:
             progress("power")
-    return Results(scenario, env, maps, power)
+    return Results(scenario, env, maps, power, thermal=heat)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
     power = 1 if scenario.power is not None else 0
+    thermal_units = sites
     terrain = scenario.terrain
     if terrain is None:
-        return sites + power
-    return 2 * sites + (1 if terrain.maps else 0) + power
+        return sites + thermal_units + power
+    return 2 * sites + (1 if terrain.maps else 0) + thermal_units + power

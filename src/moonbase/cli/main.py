@@ -21,6 +21,7 @@ from moonbase.cli.output import clear_errors as _clear_errors
 from moonbase.cli.output import err_console, out_console, span_from_options
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
+from moonbase.cli.thermal import thermal
 from moonbase.environment.horizon import Horizon
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, observe
@@ -42,6 +43,7 @@ scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_hel
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(terrain_app, name="terrain")
 app.add_typer(data_app, name="data")
+app.command()(thermal)
 app.command()(power)
 
 

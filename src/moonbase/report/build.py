@@ -15,6 +15,7 @@ from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.maps import fraction_maps
 from moonbase.report.power_section import PowerPart, power_parts
+from moonbase.report.thermal_section import ThermalPart, thermal_parts
 from moonbase.terrain.parametric import south_pole_features
 
 
@@ -34,6 +35,7 @@ class SiteSection:
     facts: list[tuple[str, str]]
     figures: list[ReportFigure]
     power: PowerPart | None = None
+    thermal: ThermalPart | None = None
 
 
 @dataclass(frozen=True)
@@ -162,6 +164,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
     rows = []
     sections = []
     power = power_parts(results.power, _png) if results.power is not None else {}
+    thermal = thermal_parts(results.thermal, _png) if results.thermal is not None else {}
     for site in scenario.sites:
         stats = statistics.sel(site=site.name)
         rows.append(
@@ -194,6 +197,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                     _png(time_series_plot(one, site.name), "Time series"),
                 ],
                 power.get(site.name),
+                thermal=thermal.get(site.name),
             )
         )
     return ReportModel(

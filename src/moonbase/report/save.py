@@ -16,6 +16,8 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+THERMAL_NAME = "thermal.nc"
+THERMAL_MODULES_NAME = "thermal_modules.csv"
 POWER_NAME = "power.nc"
 POWER_OPTIONS_NAME = "power_options.csv"
 POWER_SHED_NAME = "power_shed.csv"
@@ -23,6 +25,8 @@ POWER_SHED_NAME = "power_shed.csv"
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
+    ``thermal.nc`` and ``thermal_modules.csv``).
     terrain maps, ``terrain.nc`` and ``suitability.csv``; with a power system,
     ``power.nc``, ``power_options.csv`` and ``power_shed.csv``).
 
@@ -40,6 +44,10 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.thermal is not None:
+        heat = results.thermal
+        written.append(write_netcdf(heat.regolith.merge(heat.deficit), out / THERMAL_NAME))
+        written.append(write_csv(heat.modules, out / THERMAL_MODULES_NAME))
     if results.power is not None:
         power = results.power
         written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))

@@ -18,6 +18,7 @@ from moonbase.errors import HorizonError, Problem, ScenarioError
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
 from moonbase.scenario.power import PowerSystem
 from moonbase.scenario.station import Module, Station
+from moonbase.scenario.thermal import ThermalSettings
 
 __all__ = ["Module", "PowerSystem", "Scenario", "Station", "parse_duration", "validate_scenario"]
 
@@ -135,6 +136,7 @@ class Scenario(Model):
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
     power: PowerSystem | None = None
+    thermal: ThermalSettings | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
@@ -181,6 +183,19 @@ class Scenario(Model):
                 raise ValueError(
                     f"{where}.module: {source.module!r} is not a station module; "
                     f"modules are {sorted(modules)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _thermal_sites_known(self) -> Scenario:
+        if self.thermal is None:
+            return self
+        names = {s.name for s in self.sites}
+        for index, slope in enumerate(self.thermal.slopes):
+            if slope.site not in names:
+                raise ValueError(
+                    f"thermal.slopes[{index}]: site {slope.site!r} is not a site; "
+                    f"sites are {sorted(names)}"
                 )
         return self
 
