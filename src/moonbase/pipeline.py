@@ -23,6 +23,7 @@ from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
+from moonbase.systems.communications import LinkResults, links
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
@@ -47,6 +48,7 @@ class Results:
     scenario: Scenario
     environment: Environment
     terrain: TerrainMaps | None = None
+    links: LinkResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -195,14 +197,26 @@ def run(
             maps = terrain_maps(scenario, source, t, ephemeris)
             if progress is not None:
                 progress("terrain maps")
-    env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
-    return Results(scenario, env, maps)
+    sites = surface_sites(scenario, skylines)
+    env = environment(sites, t, ephemeris=ephemeris, progress=progress)
+    contact = None
+    if scenario.communications is not None:
+        contact = links(
+            sites,
+            t,
+            scenario.communications,
+            scenario.ground_stations,
+            ephemeris=ephemeris,
+            progress=progress,
+        )
+    return Results(scenario, env, maps, contact)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
+    units = sites if scenario.communications is None else 2 * sites
     terrain = scenario.terrain
     if terrain is None:
-        return sites
-    return 2 * sites + (1 if terrain.maps else 0)
+        return units
+    return units + sites + (1 if terrain.maps else 0)

@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from moonbase import __version__
+from moonbase.cli.links import links_command
 from moonbase.cli.output import clear_errors as _clear_errors
 from moonbase.cli.output import err_console, out_console, span_from_options
 from moonbase.cli.terrain import data_app, terrain_app
@@ -41,6 +42,7 @@ scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_hel
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(terrain_app, name="terrain")
 app.add_typer(data_app, name="data")
+app.command("links")(links_command)
 
 
 def _version(value: bool) -> None:
