@@ -68,7 +68,7 @@ def run(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("moonbase-output"),
 ) -> None:
-    """Run a scenario and write report.html, environment.nc, sites.csv and events.csv."""
+    """Run a scenario and write report.html and its exports (NetCDF, CSV)."""
     with _clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
+from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
 from moonbase.terrain.parametric import south_pole_features
 
@@ -59,6 +60,7 @@ class ReportModel:
     sites: list[SiteSection]
     exports: list[str]
     terrain: TerrainSection | None = None
+    links: LinksSection | None = None
 
 
 def _png(fig: Figure, title: str) -> ReportFigure:
@@ -221,4 +223,5 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         sites=sections,
         exports=exports,
         terrain=_terrain_section(results),
+        links=links_section(results.links, _png),
     )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xarray as xr
+
 from moonbase.io.atomic import write_text_atomically
 from moonbase.io.exports import statistics_table, write_csv, write_netcdf
 from moonbase.pipeline import Results
@@ -16,11 +18,14 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+CONTACTS_NAME = "contacts.csv"
+LINKS_NAME = "links.nc"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``).
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with communications,
+    ``contacts.csv`` and ``links.nc``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -36,6 +41,14 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.links is not None:
+        links = results.links
+        written.append(write_csv(links.contacts, out / CONTACTS_NAME))
+        written.append(
+            write_netcdf(
+                xr.merge([links.rates.rename(link="rate_link"), links.statistics]), out / LINKS_NAME
+            )
+        )
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written
