@@ -45,6 +45,9 @@ from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.communications import LinkResults, links
+from moonbase.systems.link_budget import HopBudget
+from moonbase.systems.orbit import OrbitalElements, propagate, secular_rates
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -61,10 +64,13 @@ __all__ = [
     "Environment",
     "Ephemeris",
     "EphemerisRangeError",
+    "HopBudget",
     "Horizon",
     "HorizonError",
+    "LinkResults",
     "MoonCentredVectors",
     "MoonbaseError",
+    "OrbitalElements",
     "OutputError",
     "Results",
     "Scenario",
@@ -81,16 +87,19 @@ __all__ = [
     "find_windows",
     "horizon_map",
     "illumination_map",
+    "links",
     "load_ephemeris",
     "load_scenario",
     "moon_centred",
     "observe",
     "parametric_dem",
     "parse_duration",
+    "propagate",
     "read_dem",
     "read_dem_around",
     "run",
     "save_results",
+    "secular_rates",
     "site_environment",
     "slope_and_roughness",
     "terrain_reader",
