@@ -143,3 +143,12 @@ def test_a_high_skyline_blocks_the_earth(eph, month):
     assert float(stats.longest_gap_h.sel(link="X-band direct")) == pytest.approx(30 * 24.0)
     # The relay at up to 16,000 km over the pole still clears a 20 deg wall.
     assert float(stats.contact_fraction.sel(link="Queqiao-2 Ka relay")) > 0.5
+
+
+def test_span_at_the_end_of_the_ephemeris(eph):
+    # The interpolation tables reach a step beyond the span only where the kernels do.
+    start = SCENARIO.span.start.replace(year=2050, month=12, day=29)
+    t, _ = time_grid(eph.ts, start, start + timedelta(days=2, hours=23), timedelta(hours=1))
+    site = surface_sites(SCENARIO)[0]
+    result = links([site], t, SCENARIO.communications, SCENARIO.ground_stations, ephemeris=eph)
+    assert 0.0 < float(result.statistics.contact_fraction.sel(link=ALL_LINKS).item()) <= 1.0

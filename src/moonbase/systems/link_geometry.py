@@ -94,13 +94,12 @@ class EarthMoonTable:
         ephemeris.check_covers(t)
         ts = ephemeris.ts
         tt0, tt1 = float(t.tt[0]), float(t.tt[-1])
-        # One table step beyond each end, so splines are smooth up to the edges.
-        tt = np.arange(tt0 - VECTOR_STEP_D, tt1 + 2.0 * VECTOR_STEP_D, VECTOR_STEP_D)
+        tt = _table_instants(tt0, tt1, VECTOR_STEP_D, ephemeris.coverage_tdb_jd)
         table_t = ts.tt_jd(tt)
         earth, moon = ephemeris.bodies["earth"], ephemeris.bodies["moon"]
         moon_gcrs = earth.at(table_t).observe(moon).apparent().position.km
         earth_icrf = moon.at(table_t).observe(earth).apparent().position.km
-        nut_tt = np.arange(tt0 - NUTATION_STEP_D, tt1 + 2.0 * NUTATION_STEP_D, NUTATION_STEP_D)
+        nut_tt = _table_instants(tt0, tt1, NUTATION_STEP_D, ephemeris.coverage_tdb_jd)
         nut_t = ts.tt_jd(nut_tt)
         eqeq = (nut_t.gast - nut_t.gmst) * (np.pi / 12.0)
         return cls(
@@ -132,6 +131,16 @@ class EarthMoonTable:
             self.ephemeris.moon_frame.rotation_at(t),
             np.einsum("ijn,jkn->ikn", spin, nutation),
         )
+
+
+def _table_instants(
+    tt0: float, tt1: float, step_d: float, coverage: tuple[float, float]
+) -> np.ndarray:
+    """Evenly spaced instants at most ``step_d`` apart, a step beyond each end of the span
+    (so splines are smooth up to its edges) where the kernels allow (TT ~ TDB to 2 ms)."""
+    lo = max(tt0 - step_d, coverage[0] + 1e-6)
+    hi = min(tt1 + step_d, coverage[1] - 1e-6)
+    return np.linspace(lo, hi, max(int(np.ceil((hi - lo) / step_d)) + 1, 4))
 
 
 def elevation_deg(up: np.ndarray, relative_km: np.ndarray) -> np.ndarray:
