@@ -28,6 +28,7 @@ from moonbase.errors import (
     HorizonError,
     MoonbaseError,
     OutputError,
+    PowerInputError,
     ScenarioError,
     ScenarioFileError,
 )
@@ -48,6 +49,7 @@ from moonbase.scenario import Scenario, parse_duration, validate_scenario
 from moonbase.systems.communications import LinkResults, links
 from moonbase.systems.link_budget import HopBudget
 from moonbase.systems.orbit import OrbitalElements, propagate, secular_rates
+from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -72,6 +74,8 @@ __all__ = [
     "MoonbaseError",
     "OrbitalElements",
     "OutputError",
+    "PowerInputError",
+    "PowerResults",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -100,6 +104,7 @@ __all__ = [
     "run",
     "save_results",
     "secular_rates",
+    "simulate_power",
     "site_environment",
     "slope_and_roughness",
     "terrain_reader",

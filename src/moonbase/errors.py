@@ -108,3 +108,11 @@ class DataFetchError(MoonbaseError, OSError):
         self.name = name
         self.reason = reason
         super().__init__(f"cannot fetch {name}: {reason}")
+
+
+class PowerInputError(MoonbaseError, ValueError):
+    """Inputs of the power simulation do not fit together (shapes, times, modules)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"cannot simulate power: {reason}")

@@ -36,12 +36,15 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "events.csv",
         "terrain.nc",  # the default scenario has the built-in parametric terrain
         "suitability.csv",
-        "contacts.csv",  # the default scenario has communications
+        "power.nc",  # the default scenario has a power system
+        "power_options.csv",
+        "power_shed.csv",
+        "contacts.csv",  # and communications
         "links.nc",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + 2 per site + a contact chart per site
-    assert html.count("data:image/png;base64,") == 1 + 1 + 2 * 2 + 2
+    # overview + terrain maps + per site: sky, series, power, contact chart
+    assert html.count("data:image/png;base64,") == 1 + 1 + 4 * 2
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
     with xr.open_dataset(out / "environment.nc") as ds:

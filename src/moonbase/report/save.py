@@ -20,11 +20,15 @@ TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
 CONTACTS_NAME = "contacts.csv"
 LINKS_NAME = "links.nc"
+POWER_NAME = "power.nc"
+POWER_OPTIONS_NAME = "power_options.csv"
+POWER_SHED_NAME = "power_shed.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``; with communications,
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a power system,
+    ``power.nc``, ``power_options.csv`` and ``power_shed.csv``; with communications,
     ``contacts.csv`` and ``links.nc``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
@@ -49,6 +53,11 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
                 xr.merge([links.rates.rename(link="rate_link"), links.statistics]), out / LINKS_NAME
             )
         )
+    if results.power is not None:
+        power = results.power
+        written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))
+        written.append(write_csv(power.options, out / POWER_OPTIONS_NAME))
+        written.append(write_csv(power.shed, out / POWER_SHED_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written

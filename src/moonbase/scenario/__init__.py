@@ -17,9 +17,18 @@ from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
 from moonbase.errors import HorizonError, Problem, ScenarioError
 from moonbase.scenario.communications import Communications
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
+from moonbase.scenario.power import PowerSystem
 from moonbase.scenario.station import Module, Station
 
-__all__ = ["Communications", "Module", "Scenario", "Station", "parse_duration", "validate_scenario"]
+__all__ = [
+    "Communications",
+    "Module",
+    "PowerSystem",
+    "Scenario",
+    "Station",
+    "parse_duration",
+    "validate_scenario",
+]
 
 #: The longest series one site may have; beyond this a run would need tens of GB.
 MAX_STEPS = 5_000_000
@@ -135,6 +144,7 @@ class Scenario(Model):
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
     communications: Communications | None = None
+    power: PowerSystem | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
@@ -166,6 +176,28 @@ class Scenario(Model):
     def _links_reach_earth(self) -> Scenario:
         if self.communications is not None and not self.ground_stations:
             raise ValueError("communications: links need at least one entry in ground_stations")
+        return self
+
+    @model_validator(mode="after")
+    def _power_sources_known(self) -> Scenario:
+        if self.power is None:
+            return self
+        codes = {p.code for p in self.partners}
+        modules = {m.name for m in self.station.modules}
+        counts: dict[str, int] = {}
+        for field, source in self.power.sources():
+            index = counts[field] = counts.get(field, -1) + 1
+            where = f"power.{field}[{index}] ({source.name})"
+            if source.owner not in codes:
+                raise ValueError(
+                    f"{where}.owner: {source.owner!r} is not a partner code; "
+                    f"partners are {sorted(codes)}"
+                )
+            if field == "rhus" and source.module not in modules:
+                raise ValueError(
+                    f"{where}.module: {source.module!r} is not a station module; "
+                    f"modules are {sorted(modules)}"
+                )
         return self
 
 

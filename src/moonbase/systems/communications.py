@@ -256,28 +256,34 @@ def _relayed(link: model.Link, view: _SiteView, ctx: _Context) -> list[_Entry]:
     down_budgets = {
         g.name: HopBudget.of(link.relay_to_earth, g.antenna_diameter_m) for g in ctx.stations
     }
-    leg = ctx.windows(lambda i: view.sees(i.to_me(relay.icrf_km(i.tt)))[0])
+    leg = ctx.windows(lambda i: view.sees(i.to_me(i.relay_icrf_km(relay)))[0])
     to_earth = union(
         [ctx.relay_to_station[(relay.name, g.name)] for g in ctx.stations], ctx.span_tt
     )
 
-    def leg_rate(tt: np.ndarray) -> np.ndarray:
-        instants = ctx.table.at(tt)
-        return up_budget.rate_bps(view.sees(instants.to_me(relay.icrf_km(tt)))[1])
+    def leg_rate_at(instants: Instants) -> np.ndarray:
+        return up_budget.rate_bps(view.sees(instants.to_me(instants.relay_icrf_km(relay)))[1])
 
     def through_rate(tt: np.ndarray) -> np.ndarray:
-        instants, relay_km = ctx.table.at(tt), relay.icrf_km(tt)
+        instants = ctx.table.at(tt)
+        relay_km = instants.relay_icrf_km(relay)
         down = np.zeros(tt.size)
         for g in ctx.stations:
             up = inside(ctx.relay_to_station[(relay.name, g.name)], tt)
             if up.any():
                 distance = station_sees_relay(instants, g, relay_km)[1][up]
                 down[up] = np.maximum(down[up], down_budgets[g.name].rate_bps(distance))
-        return np.minimum(leg_rate(tt), down)
+        return np.minimum(leg_rate_at(instants), down)
 
     return [
         _Entry(link.name, "link", relay.name, leg.intersection(to_earth), through_rate),
-        _Entry(f"{link.name} / site to relay", "leg", relay.name, leg, leg_rate),
+        _Entry(
+            f"{link.name} / site to relay",
+            "leg",
+            relay.name,
+            leg,
+            lambda tt: leg_rate_at(ctx.table.at(tt)),
+        ),
     ]
 
 
@@ -327,7 +333,7 @@ def links(
         )
         for r in ctx.relays.values():
             ctx.relay_to_station[(r.name, g.name)] = ctx.windows(
-                lambda i, g=g, r=r: station_sees_relay(i, g, r.icrf_km(i.tt))[0]
+                lambda i, g=g, r=r: station_sees_relay(i, g, i.relay_icrf_km(r))[0]
             )
 
     per_site: list[list[_Entry]] = []

@@ -17,6 +17,7 @@ Earth-centred (``_gcrs``), km, with time on the last axis.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from scipy.interpolate import CubicSpline
@@ -52,21 +53,57 @@ class GroundStation:
         return np.asarray(position.itrs_xyz.km), up
 
 
-@dataclass(frozen=True, eq=False)
 class Instants:
-    """The geometry shared by every link at a set of instants (TT Julian dates ``tt``)."""
+    """The geometry shared by every link at a set of instants (TT Julian dates ``tt``).
 
-    tt: np.ndarray
-    moon_gcrs_km: np.ndarray  # Earth centre -> Moon, apparent, (3, n)
-    earth_icrf_km: np.ndarray  # Moon centre -> Earth, apparent, (3, n)
-    icrf_to_me: np.ndarray  # (3, 3, n)
-    gcrs_to_itrs: np.ndarray  # (3, 3, n)
+    Built by :meth:`EarthMoonTable.at`; each part is computed on first use, so a
+    condition that needs only the stations never pays for the Moon's orientation.
+    """
+
+    def __init__(self, table: EarthMoonTable, tt: np.ndarray):
+        self.tt = tt
+        self._table = table
+        self._t = table.ephemeris.ts.tt_jd(tt)
+        self._relays: dict[str, np.ndarray] = {}
+
+    @cached_property
+    def moon_gcrs_km(self) -> np.ndarray:
+        """Earth centre -> Moon, apparent, (3, n)."""
+        return self._table.moon_gcrs(self.tt)
+
+    @cached_property
+    def earth_icrf_km(self) -> np.ndarray:
+        """Moon centre -> Earth, apparent, (3, n)."""
+        return self._table.earth_icrf(self.tt)
+
+    @cached_property
+    def icrf_to_me(self) -> np.ndarray:
+        """Rotation from ICRF to the Moon's mean-Earth frame, (3, 3, n)."""
+        return self._table.ephemeris.moon_frame.rotation_at(self._t)
+
+    @cached_property
+    def gcrs_to_itrs(self) -> np.ndarray:
+        """Rotation from GCRS to ITRS (no polar motion), (3, 3, n)."""
+        table, tt = self._table, self.tt
+        nutation = np.array([np.interp(tt, table.nutation_tt, row) for row in table.nutation])
+        theta = self._t.gmst * (np.pi / 12.0) + np.interp(
+            tt, table.nutation_tt, table.equation_of_equinoxes_rad
+        )
+        c, s, zero, one = np.cos(theta), np.sin(theta), np.zeros_like(tt), np.ones_like(tt)
+        spin = np.array([[c, s, zero], [-s, c, zero], [zero, zero, one]])
+        return np.einsum("ijn,jkn->ikn", spin, nutation.reshape(3, 3, -1))
 
     def station(self, station: GroundStation) -> tuple[np.ndarray, np.ndarray]:
         """Return the station's GCRS position (km) and up vector, each (3, n)."""
         itrs_km, up = station.itrs_km()
         to_gcrs = np.swapaxes(self.gcrs_to_itrs, 0, 1)
         return np.einsum("ijn,j->in", to_gcrs, itrs_km), np.einsum("ijn,j->in", to_gcrs, up)
+
+    def relay_icrf_km(self, relay: RelayOrbitFrame) -> np.ndarray:
+        """Return the relay's Moon-centred ICRF position, km, (3, n) (computed once)."""
+        if relay.name not in self._relays:
+            self._relays[relay.name] = relay.icrf_km(self.tt)
+        return self._relays[relay.name]
 
     def to_me(self, icrf_km: np.ndarray) -> np.ndarray:
         """Rotate Moon-centred ICRF vectors (3, n) into the mean-Earth frame."""
@@ -114,23 +151,7 @@ class EarthMoonTable:
 
     def at(self, tt: np.ndarray) -> Instants:
         """Return the geometry at TT Julian dates ``tt`` (1-D, inside the span)."""
-        tt = np.asarray(tt, dtype=float)
-        t = self.ephemeris.ts.tt_jd(tt)
-        nutation = np.array(
-            [np.interp(tt, self.nutation_tt, row) for row in self.nutation]
-        ).reshape(3, 3, -1)
-        theta = t.gmst * (np.pi / 12.0) + np.interp(
-            tt, self.nutation_tt, self.equation_of_equinoxes_rad
-        )
-        c, s, zero, one = np.cos(theta), np.sin(theta), np.zeros_like(tt), np.ones_like(tt)
-        spin = np.array([[c, s, zero], [-s, c, zero], [zero, zero, one]])
-        return Instants(
-            tt,
-            self.moon_gcrs(tt),
-            self.earth_icrf(tt),
-            self.ephemeris.moon_frame.rotation_at(t),
-            np.einsum("ijn,jkn->ikn", spin, nutation),
-        )
+        return Instants(self, np.asarray(tt, dtype=float))
 
 
 def _table_instants(
