@@ -43,7 +43,7 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "links.nc",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + per site: sky, series, power, contact chart
+    # overview + terrain maps + per site: sky, time series, power drawdown, contact chart
     assert html.count("data:image/png;base64,") == 1 + 1 + 4 * 2
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
