@@ -7,6 +7,7 @@ from datetime import UTC, datetime
 #: LOLA reference sphere radius of the Moon (Smith et al. 2010; the LDEM products'
 #: ``OFFSET`` of 1737400 m). Heights in LOLA grids are above this sphere.
 MOON_RADIUS_M = 1_737_400.0
+MOON_RADIUS_KM = MOON_RADIUS_M / 1000.0
 
 #: IAU 2015 Resolution B3 nominal solar radius.
 SUN_RADIUS_KM = 695_700.0

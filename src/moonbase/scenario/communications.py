@@ -16,10 +16,8 @@ import math
 
 from pydantic import Field, field_validator, model_validator
 
-from moonbase.constants import GM_MOON_KM3_S2, MOON_RADIUS_M
+from moonbase.constants import GM_MOON_KM3_S2, MOON_RADIUS_KM
 from moonbase.scenario.fields import Model, UtcDatetime
-
-MOON_RADIUS_KM = MOON_RADIUS_M / 1000.0
 
 
 class RelayOrbit(Model):

@@ -24,14 +24,13 @@ from scipy.interpolate import CubicSpline
 from skyfield.api import wgs84
 from skyfield.timelib import Time
 
-from moonbase.constants import MOON_RADIUS_M
+from moonbase.constants import MOON_RADIUS_KM
 from moonbase.geometry.ephemeris import Ephemeris
 from moonbase.systems.orbit import OrbitalElements, propagate
 
 #: Spacing of the interpolation tables, days.
 VECTOR_STEP_D = 1.0 / 24.0
 NUTATION_STEP_D = 0.5
-MOON_RADIUS_KM = MOON_RADIUS_M / 1000.0
 
 
 @dataclass(frozen=True)
