@@ -5,9 +5,10 @@ Run:  python benchmarks/bench_systems.py [--years 10] [--baseline-days 365]
 The default scenario (8 sites, its built-in terrain skylines, no regional maps) is
 run stage by stage as ``moonbase run`` does, each stage timed: site skylines, the
 environment, thermal (regolith and the modules' heat deficit), the skylines and
-visible solar disc from the arrays' own heights, and the power simulation
-(generation, loads with heaters, the storage and shedding kernel, battery and array
-sizing, option masses); figures are per site. The baseline is the same state-of-charge loop
+visible solar disc from the arrays' own heights, the power simulation (generation,
+loads with heaters, the storage and shedding kernel, battery and array sizing, option
+masses) and the links (direct and relay windows, rates, volumes); figures are per
+site (links share part of their cost between sites). The baseline is the same state-of-charge loop
 run as plain Python (the numba kernel's own ``py_func``) on ``--baseline-days`` of one
 site, scaled per step; both must give the same result. Results are printed and written to
 ``benchmarks/results/systems.json``.
@@ -36,6 +37,7 @@ from moonbase.pipeline import (
     terrain_skylines,
 )
 from moonbase.systems import _power_kernels
+from moonbase.systems.communications import links
 from moonbase.systems.power import _storage_arrays, simulate_power, site_inputs
 from moonbase.systems.thermal import thermal, thermal_options
 from results_file import record
@@ -75,6 +77,8 @@ def main() -> None:
     heat = timed("thermal", thermal, sites, env.series, modules, ephemeris=eph, **options)
     visible = timed("array_skylines", array_visible_fractions, scenario, env, t, eph, source)
     deficit = heat.deficit.thermal_deficit_w
+    timed("links", links, sites, t, scenario.communications, scenario.ground_stations,
+          ephemeris=eph)  # fmt: skip
 
     # Warm up: numba compiles the kernels or loads them from its cache.
     first = {"site": [0], "time": slice(0, 48)}
@@ -141,7 +145,7 @@ def main() -> None:
         "time_steps_per_site": steps,
         **{f"{name}_s_per_site": round(seconds / count, 3) for name, seconds in timings.items()},
         "systems_s_per_site": round(
-            (timings["thermal"] + timings["array_skylines"] + timings["power"]) / count, 3
+            sum(timings[k] for k in ("thermal", "array_skylines", "power", "links")) / count, 3
         ),
         "power_kernel_s_per_site": round(kernel_s, 4),
         "power_kernel_ns_per_step": round(kernel_ns, 1),

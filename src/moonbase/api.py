@@ -47,7 +47,10 @@ from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.communications import LinkResults, links
+from moonbase.systems.link_budget import HopBudget
 from moonbase.systems.module_thermal import module_thermal, radiator_loads
+from moonbase.systems.orbit import OrbitalElements, propagate, secular_rates
 from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.systems.regolith import (
     RegolithModel,
@@ -73,10 +76,13 @@ __all__ = [
     "Environment",
     "Ephemeris",
     "EphemerisRangeError",
+    "HopBudget",
     "Horizon",
     "HorizonError",
+    "LinkResults",
     "MoonCentredVectors",
     "MoonbaseError",
+    "OrbitalElements",
     "OutputError",
     "PowerInputError",
     "PowerResults",
@@ -101,6 +107,7 @@ __all__ = [
     "horizon_map",
     "illumination_map",
     "layer_grid",
+    "links",
     "load_ephemeris",
     "load_scenario",
     "module_thermal",
@@ -108,12 +115,14 @@ __all__ = [
     "observe",
     "parametric_dem",
     "parse_duration",
+    "propagate",
     "radiator_loads",
     "read_dem",
     "read_dem_around",
     "regolith_temperature",
     "run",
     "save_results",
+    "secular_rates",
     "simulate_power",
     "site_environment",
     "site_regolith",

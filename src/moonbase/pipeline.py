@@ -28,6 +28,7 @@ from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
 from moonbase.scenario import Scenario, Site
+from moonbase.systems.communications import LinkResults, links
 from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.systems.thermal import ThermalResults, thermal, thermal_options
 from moonbase.terrain.dem import Dem
@@ -56,6 +57,7 @@ class Results:
     terrain: TerrainMaps | None = None
     power: PowerResults | None = None
     thermal: ThermalResults | None = None
+    links: LinkResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -274,7 +276,17 @@ def run(
         power = power_stage(scenario, env, t, ephemeris, source, heat.deficit.thermal_deficit_w)
         if progress is not None:
             progress("power")
-    return Results(scenario, env, maps, power, thermal=heat)
+    contact = None
+    if scenario.communications is not None:
+        contact = links(
+            sites,
+            t,
+            scenario.communications,
+            scenario.ground_stations,
+            ephemeris=ephemeris,
+            progress=progress,
+        )
+    return Results(scenario, env, maps, power, thermal=heat, links=contact)
 
 
 def work_units(scenario: Scenario) -> int:
@@ -282,7 +294,9 @@ def work_units(scenario: Scenario) -> int:
     sites = len(scenario.sites)
     power = 1 if scenario.power is not None else 0
     thermal_units = sites
+    links_units = sites if scenario.communications is not None else 0
     terrain = scenario.terrain
+    systems = thermal_units + power + links_units
     if terrain is None:
-        return sites + thermal_units + power
-    return 2 * sites + (1 if terrain.maps else 0) + thermal_units + power
+        return sites + systems
+    return 2 * sites + (1 if terrain.maps else 0) + systems

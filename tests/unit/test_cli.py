@@ -41,10 +41,13 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "power.nc",  # the default scenario has a power system
         "power_options.csv",
         "power_shed.csv",
+        "contacts.csv",  # and communications
+        "links.nc",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + per site: sky, time series, temperatures, power drawdown
-    assert html.count("data:image/png;base64,") == 1 + 1 + 4 * 2
+    # overview + terrain maps + per site: sky, time series, temperatures, power drawdown,
+    # contact chart
+    assert html.count("data:image/png;base64,") == 1 + 1 + 5 * 2
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
     with xr.open_dataset(out / "environment.nc") as ds:

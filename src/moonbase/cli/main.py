@@ -17,6 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from moonbase import __version__
+from moonbase.cli.links import links_command
 from moonbase.cli.output import clear_errors as _clear_errors
 from moonbase.cli.output import err_console, out_console, span_from_options
 from moonbase.cli.power import power
@@ -44,6 +45,7 @@ app.add_typer(scenario_app, name="scenario")
 app.add_typer(terrain_app, name="terrain")
 app.add_typer(data_app, name="data")
 app.command()(thermal)
+app.command("links")(links_command)
 app.command()(power)
 
 
@@ -70,7 +72,7 @@ def run(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("moonbase-output"),
 ) -> None:
-    """Run a scenario and write report.html, environment.nc, sites.csv and events.csv."""
+    """Run a scenario and write report.html and its exports (NetCDF, CSV)."""
     with _clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"

@@ -13,6 +13,7 @@ from matplotlib.figure import Figure
 from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
+from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
 from moonbase.report.power_section import PowerPart, power_parts
 from moonbase.report.thermal_section import ThermalPart, thermal_parts
@@ -63,6 +64,7 @@ class ReportModel:
     sites: list[SiteSection]
     exports: list[str]
     terrain: TerrainSection | None = None
+    links: LinksSection | None = None
 
 
 def _png(fig: Figure, title: str) -> ReportFigure:
@@ -229,4 +231,5 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         sites=sections,
         exports=exports,
         terrain=_terrain_section(results),
+        links=links_section(results.links, _png),
     )

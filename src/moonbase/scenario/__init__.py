@@ -15,12 +15,21 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
 from moonbase.errors import HorizonError, Problem, ScenarioError
+from moonbase.scenario.communications import Communications
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
 from moonbase.scenario.power import PowerSystem
 from moonbase.scenario.station import Module, Station
 from moonbase.scenario.thermal import ThermalSettings
 
-__all__ = ["Module", "PowerSystem", "Scenario", "Station", "parse_duration", "validate_scenario"]
+__all__ = [
+    "Communications",
+    "Module",
+    "PowerSystem",
+    "Scenario",
+    "Station",
+    "parse_duration",
+    "validate_scenario",
+]
 
 #: The longest series one site may have; beyond this a run would need tens of GB.
 MAX_STEPS = 5_000_000
@@ -135,6 +144,7 @@ class Scenario(Model):
     span: Span
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
+    communications: Communications | None = None
     power: PowerSystem | None = None
     thermal: ThermalSettings | None = None
 
@@ -162,6 +172,12 @@ class Scenario(Model):
                     f"station.modules ({module.name}): owner {module.owner!r} is not a partner "
                     f"code; partners are {sorted(codes)}"
                 )
+        return self
+
+    @model_validator(mode="after")
+    def _links_reach_earth(self) -> Scenario:
+        if self.communications is not None and not self.ground_stations:
+            raise ValueError("communications: links need at least one entry in ground_stations")
         return self
 
     @model_validator(mode="after")
