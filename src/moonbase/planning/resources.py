@@ -26,7 +26,7 @@ MB_PER_MBIT = 1.0 / 8.0
 class StationResources:
     """The science budgets of the station at one site, over the scenario span.
 
-    Series are sampled at ``time`` (UTC) and hold over ``[time[i], time[i+1])``.
+    Series are sampled at ``time`` (UTC); each value holds over the step after it.
 
     Attributes
     ----------
@@ -65,7 +65,7 @@ class StationResources:
 
     @property
     def step_h(self) -> np.ndarray:
-        """Length of each sample's interval, h (the last repeats the one before)."""
+        """Length of the step after each sample, h (the last repeats the one before)."""
         steps = np.diff(self.time).astype("timedelta64[s]").astype(float) / 3600.0
         return np.append(steps, steps[-1] if len(steps) else 1.0)
 
@@ -156,7 +156,8 @@ def station_resources(
         The terrain suitability table (``Results.terrain.suitability``): gives the
         distance to the nearest permanently shadowed area.
     """
-    one = series.sel(site=site)
+    # Each sample stands for the step after it; the last one's step lies past the span.
+    one = series.sel(site=site).isel(time=slice(0, -1))
     shadow_km = None
     if suitability is not None and site in set(suitability.site):
         row = suitability.set_index("site").loc[site]
