@@ -108,3 +108,12 @@ class DataFetchError(MoonbaseError, OSError):
         self.name = name
         self.reason = reason
         super().__init__(f"cannot fetch {name}: {reason}")
+
+
+class WhatIfError(MoonbaseError, ValueError):
+    """A what-if names a mission the programme does not have, or a bad slip."""
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        super().__init__(f"invalid what-if {text!r}: {reason}")

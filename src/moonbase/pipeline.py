@@ -22,6 +22,8 @@ from moonbase.environment.site_environment import Environment, SurfaceSite, envi
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint
 from moonbase.geometry.times import time_grid
+from moonbase.planning.campaign import WhatIf
+from moonbase.planning.programme import ProgrammeResults, plan_programme
 from moonbase.scenario import Scenario, Site
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
@@ -47,6 +49,7 @@ class Results:
     scenario: Scenario
     environment: Environment
     terrain: TerrainMaps | None = None
+    programme: ProgrammeResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -167,6 +170,8 @@ def run(
     ephemeris: Ephemeris | None = None,
     progress: Callable[[str], None] | None = None,
     read_terrain: TerrainReader | None = None,
+    fairness: str | None = None,
+    what_if: WhatIf | None = None,
 ) -> Results:
     """Run every stage of the scenario and return the results.
 
@@ -181,6 +186,10 @@ def run(
     read_terrain : callable, optional
         Reads the scenario's DEM around a point; needed when the scenario has terrain
         (the command line passes :func:`moonbase.io.dem_readers.terrain_reader`).
+    fairness : {"sum", "maxmin", "nash"}, optional
+        The programme's fairness rule, if not the scenario's.
+    what_if : WhatIf, optional
+        Missions removed or slipped: the programme is re-planned and compared.
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
@@ -196,13 +205,24 @@ def run(
             if progress is not None:
                 progress("terrain maps")
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
-    return Results(scenario, env, maps)
+    programme = None
+    if scenario.programme is not None:
+        programme = plan_programme(
+            scenario,
+            env.series,
+            maps.suitability if maps is not None else None,
+            fairness=fairness,
+            what_if=what_if,
+            progress=progress,
+        )
+    return Results(scenario, env, maps, programme)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
     terrain = scenario.terrain
+    schedules = sites if scenario.programme is not None else 0  # one per site
     if terrain is None:
-        return sites
-    return 2 * sites + (1 if terrain.maps else 0)
+        return sites + schedules
+    return 2 * sites + (1 if terrain.maps else 0) + schedules

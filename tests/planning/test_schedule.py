@@ -59,8 +59,7 @@ def test_data_waits_in_the_store_for_the_downlink():
     daily = with_store.daily
     assert np.all(daily.stored_mb <= 20000 + 1e-6)
     assert np.all(daily.downlinked_mb <= daily.downlink_mb + 1e-6)
-    assert daily.downlinked_mb.sum() == pytest.approx(4 * 5000)
-    assert daily.stored_mb.iloc[-1] == pytest.approx(0.0, abs=1e-6)
+    assert daily.downlinked_mb.sum() == pytest.approx(4 * 5000)  # the store is cyclic
 
 
 def test_supervised_hours_and_cadence():

@@ -36,10 +36,14 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "events.csv",
         "terrain.nc",  # the default scenario has the built-in parametric terrain
         "suitability.csv",
+        "portfolio.csv",  # the default scenario has a science programme
+        "schedule.csv",
+        "campaign.csv",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + 2 per site
-    assert html.count("data:image/png;base64,") == 1 + 1 + 2 * 2
+    # overview + terrain maps + 2 per site + Pareto, Gantt and a timeline per site
+    assert html.count("data:image/png;base64,") == 1 + 1 + 2 * 2 + 2 + 2
+    assert "Science programme" in html
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
     with xr.open_dataset(out / "environment.nc") as ds:

@@ -6,8 +6,9 @@ needs (daylight or darkness, the Earth in view) hold for a stretch as long as th
 operation and the science power there reaches the operating power. Each task wants one
 operation per cadence period; each day the operations' energy above standby fits in the
 day's science energy less every task's standby, the supervised hours fit in the ground
-team's day, and the data go to an on-board store that the day's downlink drains (empty
-by the end of the span: every datum reaches Earth).
+team's day, and the data go to an on-board store that the day's downlink drains. The
+store is cyclic (it ends the span as it began), as the span stands for a period that
+repeats, so no data is left behind and none is assumed sent before the span.
 The objective is the value placed: each operation carries an equal share of its task's
 value. What is not placed is reported per period with the reason.
 
@@ -163,16 +164,17 @@ def schedule_operations(
         watch = on[supervised[task_of[on]]]
         if len(watch):
             add(watch, hours[task_of[watch]], -np.inf, station.supervised_h_per_day)
-        # stored[d] - stored[d-1] - data placed + sent[d] = 0
-        index = [stored[d], sent[d], *on] + ([stored[d - 1]] if d else [])
-        coefficients = [1.0, 1.0, *(-data[task_of[on]])] + ([-1.0] if d else [])
+        # stored[d] - stored[d-1] - data placed + sent[d] = 0, cyclic: the period repeats,
+        # so what is stored at its end is what it starts with.
+        previous = stored[d - 1] if d else stored[n_days - 1]
+        index = [stored[d], sent[d], *on] + ([previous] if n_days > 1 else [])
+        coefficients = [1.0, 1.0, *(-data[task_of[on]])] + ([-1.0] if n_days > 1 else [])
         add(index, coefficients, 0.0, 0.0)
     n = n_x + 2 * n_days
     c = np.zeros(n)
     c[:n_x] = -np.array(weights)
     lower_bounds = np.zeros(n)
     store = np.full(n_days, station.storage_mb)
-    store[-1:] = 0.0  # every datum reaches Earth within the span
     upper_bounds = np.concatenate([np.ones(n_x), store, downlink])
     integrality = np.concatenate([np.ones(n_x), np.zeros(2 * n_days)])
     matrix = csr_array((vals, (rows, cols)), shape=(len(upper), n))

@@ -14,6 +14,7 @@ from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.maps import fraction_maps
+from moonbase.report.programme_section import ProgrammeSection, programme_section
 from moonbase.terrain.parametric import south_pole_features
 
 
@@ -59,6 +60,7 @@ class ReportModel:
     sites: list[SiteSection]
     exports: list[str]
     terrain: TerrainSection | None = None
+    programme: ProgrammeSection | None = None
 
 
 def _png(fig: Figure, title: str) -> ReportFigure:
@@ -221,4 +223,9 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         sites=sections,
         exports=exports,
         terrain=_terrain_section(results),
+        programme=(
+            programme_section(scenario, results.programme, _png)
+            if results.programme is not None
+            else None
+        ),
     )

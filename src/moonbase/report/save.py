@@ -7,6 +7,7 @@ from pathlib import Path
 from moonbase.io.atomic import write_text_atomically
 from moonbase.io.exports import statistics_table, write_csv, write_netcdf
 from moonbase.pipeline import Results
+from moonbase.planning.programme import portfolio_table, schedule_table
 from moonbase.report.build import build_report
 from moonbase.report.render import render_html
 
@@ -16,11 +17,15 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+PORTFOLIO_NAME = "portfolio.csv"
+SCHEDULE_NAME = "schedule.csv"
+CAMPAIGN_NAME = "campaign.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``).
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a programme,
+    ``portfolio.csv``, ``schedule.csv`` and ``campaign.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -36,6 +41,13 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.programme is not None:
+        programme = results.programme
+        written.append(
+            write_csv(portfolio_table(results.scenario, programme), out / PORTFOLIO_NAME)
+        )
+        written.append(write_csv(schedule_table(programme), out / SCHEDULE_NAME))
+        written.append(write_csv(programme.campaign.missions, out / CAMPAIGN_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written
