@@ -28,6 +28,7 @@ from moonbase.errors import (
     HorizonError,
     MoonbaseError,
     OutputError,
+    PowerInputError,
     ScenarioError,
     ScenarioFileError,
 )
@@ -45,6 +46,7 @@ from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -66,6 +68,8 @@ __all__ = [
     "MoonCentredVectors",
     "MoonbaseError",
     "OutputError",
+    "PowerInputError",
+    "PowerResults",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -91,6 +95,7 @@ __all__ = [
     "read_dem_around",
     "run",
     "save_results",
+    "simulate_power",
     "site_environment",
     "slope_and_roughness",
     "terrain_reader",

@@ -110,6 +110,14 @@ class DataFetchError(MoonbaseError, OSError):
         super().__init__(f"cannot fetch {name}: {reason}")
 
 
+class PowerInputError(MoonbaseError, ValueError):
+    """Inputs of the power simulation do not fit together (shapes, times, modules)."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(f"cannot simulate power: {reason}")
+
+
 class WhatIfError(MoonbaseError, ValueError):
     """A what-if names a mission the programme does not have, or a bad slip."""
 

@@ -18,13 +18,19 @@ from skyfield.timelib import Time
 
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.environment.horizon import Horizon
-from moonbase.environment.site_environment import Environment, SurfaceSite, environment
+from moonbase.environment.site_environment import (
+    Environment,
+    SurfaceSite,
+    environment,
+    solar_visible_fraction,
+)
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
-from moonbase.geometry.sky import SurfacePoint
+from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
 from moonbase.planning.campaign import WhatIf
 from moonbase.planning.programme import ProgrammeResults, plan_programme
 from moonbase.scenario import Scenario, Site
+from moonbase.systems.power import PowerResults, simulate_power
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
@@ -49,6 +55,7 @@ class Results:
     scenario: Scenario
     environment: Environment
     terrain: TerrainMaps | None = None
+    power: PowerResults | None = None
     programme: ProgrammeResults | None = None
 
 
@@ -95,27 +102,31 @@ def terrain_region(scenario: Scenario) -> tuple[float, float, float]:
     return float(centre_lat), float(centre_lon), size_m
 
 
+def terrain_skyline(scenario: Scenario, source: Dem, site: Site, height_m: float) -> Horizon:
+    """Return one site's terrain skyline seen from ``height_m`` above its ground, searched
+    to radius_km, from ``source`` (which covers :func:`terrain_region`)."""
+    terrain = scenario.terrain
+    window = cut_window(
+        source,
+        center_lat_deg=site.lat_deg,
+        center_lon_deg=site.lon_deg,
+        size_m=2.0 * terrain.radius_km * 1000.0,
+        resolution_m=terrain.resolution_m,
+    )
+    return terrain_site_horizon(
+        window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=height_m
+    )
+
+
 def terrain_skylines(
     scenario: Scenario,
     source: Dem,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Horizon]:
-    """Return each site's terrain skyline, searched to radius_km, from ``source`` (which
-    covers :func:`terrain_region`)."""
-    terrain = scenario.terrain
-    size_m = 2.0 * terrain.radius_km * 1000.0
+    """Return each site's terrain skyline (:func:`terrain_skyline` at the site's height)."""
     skylines = {}
     for site in scenario.sites:
-        window = cut_window(
-            source,
-            center_lat_deg=site.lat_deg,
-            center_lon_deg=site.lon_deg,
-            size_m=size_m,
-            resolution_m=terrain.resolution_m,
-        )
-        skylines[site.name] = terrain_site_horizon(
-            window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=site.height_m
-        )
+        skylines[site.name] = terrain_skyline(scenario, source, site, site.height_m)
         if progress is not None:
             progress(f"skyline {site.name}")
     return skylines
@@ -164,6 +175,52 @@ def surface_sites(
     ]
 
 
+def array_visible_fractions(
+    scenario: Scenario,
+    env: Environment,
+    t: Time,
+    ephemeris: Ephemeris,
+    source: Dem | None = None,
+) -> dict[str, xr.DataArray]:
+    """Return, for each solar array higher or lower than the sites, the visible fraction
+    of the solar disc ``(site, time)`` above the skyline seen from the array's height."""
+    heights = {a.height_m for a in scenario.power.arrays}
+    sun = moon_centred("sun", t, ephemeris=ephemeris) if heights else None
+    by_height = {}
+    for height_m in heights:
+        rows = []
+        for site in scenario.sites:
+            if height_m == site.height_m:
+                rows.append(env.series.solar_visible_fraction.sel(site=site.name).values)
+                continue
+            raised = site.model_copy(update={"height_m": height_m})
+            terrain = None if source is None else terrain_skyline(scenario, source, site, height_m)
+            point = SurfacePoint(site.lat_deg, site.lon_deg, site.elevation_m, height_m)
+            rows.append(solar_visible_fraction(sun.seen_from(point), site_horizon(raised, terrain)))
+        by_height[height_m] = xr.DataArray(
+            np.array(rows),
+            dims=("site", "time"),
+            coords={"site": env.series.site, "time": env.series.time},
+        )
+    return {a.name: by_height[a.height_m] for a in scenario.power.arrays}
+
+
+def power_stage(
+    scenario: Scenario,
+    env: Environment,
+    t: Time,
+    ephemeris: Ephemeris,
+    source: Dem | None = None,
+) -> PowerResults:
+    """Simulate the scenario's power system at every site (arrays see from their height)."""
+    return simulate_power(
+        scenario.power,
+        scenario.station.modules,
+        env.series,
+        array_visible_fraction=array_visible_fractions(scenario, env, t, ephemeris, source),
+    )
+
+
 def run(
     scenario: Scenario,
     *,
@@ -193,7 +250,7 @@ def run(
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
-    skylines, maps = None, None
+    skylines, maps, source = None, None, None
     if scenario.terrain is not None:
         if read_terrain is None:
             raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
@@ -205,24 +262,31 @@ def run(
             if progress is not None:
                 progress("terrain maps")
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
+    power = None
+    if scenario.power is not None:
+        power = power_stage(scenario, env, t, ephemeris, source)
+        if progress is not None:
+            progress("power")
     programme = None
     if scenario.programme is not None:
         programme = plan_programme(
             scenario,
             env.series,
             maps.suitability if maps is not None else None,
+            power.series if power is not None else None,
             fairness=fairness,
             what_if=what_if,
             progress=progress,
         )
-    return Results(scenario, env, maps, programme)
+    return Results(scenario, env, maps, power, programme)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
+    power = 1 if scenario.power is not None else 0
     terrain = scenario.terrain
     schedules = sites if scenario.programme is not None else 0  # one per site
     if terrain is None:
-        return sites + schedules
-    return 2 * sites + (1 if terrain.maps else 0) + schedules
+        return sites + power + schedules
+    return 2 * sites + (1 if terrain.maps else 0) + power + schedules

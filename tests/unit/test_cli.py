@@ -36,13 +36,17 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "events.csv",
         "terrain.nc",  # the default scenario has the built-in parametric terrain
         "suitability.csv",
-        "portfolio.csv",  # the default scenario has a science programme
+        "power.nc",  # the default scenario has a power system
+        "power_options.csv",
+        "power_shed.csv",
+        "portfolio.csv",  # and a science programme
         "schedule.csv",
         "campaign.csv",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + 2 per site + Pareto, Gantt and a timeline per site
-    assert html.count("data:image/png;base64,") == 1 + 1 + 2 * 2 + 2 + 2
+    # overview + terrain maps + 3 per site (sky, series, power) + Pareto, Gantt and a
+    # timeline per site
+    assert html.count("data:image/png;base64,") == 1 + 1 + 3 * 2 + 2 + 2
     assert "Science programme" in html
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html

@@ -1,12 +1,16 @@
 """What the station offers its science programme at one site: power, downlink, mass.
 
 :func:`station_resources` is the one place that turns earlier results into the budgets
-the portfolio and the schedule consume. Today it shapes the scenario's declared science
-budgets (``programme.resources``) with the site's environment series: the power
-allocation follows the visible fraction of the solar disc, the downlink flows while the
-Earth is in view. When the systems results (power: generation less the station's own
-loads; links: data rate by link) are part of the run, they replace the two functions
-``_science_power_w`` and ``_downlink_rate_mbit_s`` below and nothing else changes.
+the portfolio and the schedule consume:
+
+- science power: with the systems power results, the power the station generates but
+  can neither use nor store (``curtailed_w``: after its own loads, heaters and charging),
+  so science never draws on what the station needs to survive; without them, the
+  scenario's declared allocation (``programme.resources``) scaled by the visible
+  fraction of the solar disc;
+- downlink: the declared direct-to-Earth rate while the Earth is in view (until the
+  links results give the rate by link: replace ``_downlink_rate_mbit_s``);
+- mass: each mission's payload less the station modules it delivers.
 """
 
 from __future__ import annotations
@@ -20,6 +24,9 @@ import xarray as xr
 from moonbase.scenario import Scenario
 
 MB_PER_MBIT = 1.0 / 8.0
+POWER_FROM_SIMULATION = "power: the power simulation's surplus (generated, neither used nor stored)"
+POWER_DECLARED = "power: the declared science allocation (programme.resources) scaled by sunlight"
+DOWNLINK_DECLARED = "; downlink: the declared direct-to-Earth rate while the Earth is in view"
 
 
 @dataclass(frozen=True, eq=False)
@@ -120,7 +127,12 @@ def mission_mass_kg(scenario: Scenario) -> dict[str, float]:
     }
 
 
-def _science_power_w(scenario: Scenario, series: xr.Dataset) -> np.ndarray:
+def _science_power_w(
+    scenario: Scenario, series: xr.Dataset, power: xr.Dataset | None
+) -> np.ndarray:
+    if power is not None:
+        # What the station can neither use nor store: science takes nothing it needs.
+        return np.maximum(power.curtailed_w.values, 0.0)
     # The declared allocation, scaled between the dark and the sunlit value by how much
     # of the solar disc is visible (a solar station's surplus follows its arrays).
     budget = scenario.programme.resources
@@ -141,6 +153,7 @@ def station_resources(
     series: xr.Dataset,
     site: str,
     suitability: pd.DataFrame | None = None,
+    power: xr.Dataset | None = None,
 ) -> StationResources:
     """Derive the station's science budgets at ``site``.
 
@@ -155,9 +168,14 @@ def station_resources(
     suitability : pandas.DataFrame, optional
         The terrain suitability table (``Results.terrain.suitability``): gives the
         distance to the nearest permanently shadowed area.
+    power : xarray.Dataset, optional
+        The power simulation's series ``(site, time)`` (``Results.power.series``), on
+        the same time grid; without it the declared science power budget is used.
     """
     # Each sample stands for the step after it; the last one's step lies past the span.
     one = series.sel(site=site).isel(time=slice(0, -1))
+    if power is not None:
+        power = power.sel(site=site).isel(time=slice(0, -1))
     shadow_km = None
     if suitability is not None and site in set(suitability.site):
         row = suitability.set_index("site").loc[site]
@@ -168,16 +186,13 @@ def station_resources(
         time=one.time.values,
         sunlit=one.solar_visible_fraction.values > 0.0,
         earth_in_view=one.earth_in_view.values.astype(bool),
-        science_power_w=_science_power_w(scenario, one),
+        science_power_w=_science_power_w(scenario, one, power),
         downlink_rate_mbit_s=_downlink_rate_mbit_s(scenario, one),
         storage_mb=budget.storage_mb,
         supervised_h_per_day=budget.supervised_h_per_day,
         shadow_distance_km=shadow_km,
         mission_mass_kg=mission_mass_kg(scenario),
-        basis=(
-            "declared science budgets (programme.resources) shaped by the site's sunlight "
-            "and Earth visibility; the systems results will replace them"
-        ),
+        basis=(POWER_FROM_SIMULATION if power is not None else POWER_DECLARED) + DOWNLINK_DECLARED,
     )
 
 

@@ -14,6 +14,7 @@ from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.maps import fraction_maps
+from moonbase.report.power_section import PowerPart, power_parts
 from moonbase.report.programme_section import ProgrammeSection, programme_section
 from moonbase.terrain.parametric import south_pole_features
 
@@ -33,6 +34,7 @@ class SiteSection:
     name: str
     facts: list[tuple[str, str]]
     figures: list[ReportFigure]
+    power: PowerPart | None = None
 
 
 @dataclass(frozen=True)
@@ -161,6 +163,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
     ]
     rows = []
     sections = []
+    power = power_parts(results.power, _png) if results.power is not None else {}
     for site in scenario.sites:
         stats = statistics.sel(site=site.name)
         rows.append(
@@ -192,6 +195,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                     _png(sky_plot(one, f"{site.name}: sky over the span"), "Sky plot"),
                     _png(time_series_plot(one, site.name), "Time series"),
                 ],
+                power.get(site.name),
             )
         )
     return ReportModel(

@@ -17,6 +17,9 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+POWER_NAME = "power.nc"
+POWER_OPTIONS_NAME = "power_options.csv"
+POWER_SHED_NAME = "power_shed.csv"
 PORTFOLIO_NAME = "portfolio.csv"
 SCHEDULE_NAME = "schedule.csv"
 CAMPAIGN_NAME = "campaign.csv"
@@ -24,7 +27,8 @@ CAMPAIGN_NAME = "campaign.csv"
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a programme,
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a power system,
+    ``power.nc``, ``power_options.csv`` and ``power_shed.csv``; with a programme,
     ``portfolio.csv``, ``schedule.csv`` and ``campaign.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
@@ -41,6 +45,11 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.power is not None:
+        power = results.power
+        written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))
+        written.append(write_csv(power.options, out / POWER_OPTIONS_NAME))
+        written.append(write_csv(power.shed, out / POWER_SHED_NAME))
     if results.programme is not None:
         programme = results.programme
         written.append(

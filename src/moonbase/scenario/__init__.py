@@ -16,10 +16,19 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
 from moonbase.errors import HorizonError, Problem, ScenarioError
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
+from moonbase.scenario.power import PowerSystem
 from moonbase.scenario.programme import Programme
 from moonbase.scenario.station import Module, Station
 
-__all__ = ["Module", "Programme", "Scenario", "Station", "parse_duration", "validate_scenario"]
+__all__ = [
+    "Module",
+    "PowerSystem",
+    "Programme",
+    "Scenario",
+    "Station",
+    "parse_duration",
+    "validate_scenario",
+]
 
 #: The longest series one site may have; beyond this a run would need tens of GB.
 MAX_STEPS = 5_000_000
@@ -134,6 +143,7 @@ class Scenario(Model):
     span: Span
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
+    power: PowerSystem | None = None
     programme: Programme | None = None
 
     @model_validator(mode="after")
@@ -159,6 +169,28 @@ class Scenario(Model):
                 raise ValueError(
                     f"station.modules ({module.name}): owner {module.owner!r} is not a partner "
                     f"code; partners are {sorted(codes)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _power_sources_known(self) -> Scenario:
+        if self.power is None:
+            return self
+        codes = {p.code for p in self.partners}
+        modules = {m.name for m in self.station.modules}
+        counts: dict[str, int] = {}
+        for field, source in self.power.sources():
+            index = counts[field] = counts.get(field, -1) + 1
+            where = f"power.{field}[{index}] ({source.name})"
+            if source.owner not in codes:
+                raise ValueError(
+                    f"{where}.owner: {source.owner!r} is not a partner code; "
+                    f"partners are {sorted(codes)}"
+                )
+            if field == "rhus" and source.module not in modules:
+                raise ValueError(
+                    f"{where}.module: {source.module!r} is not a station module; "
+                    f"modules are {sorted(modules)}"
                 )
         return self
 

@@ -1,0 +1,75 @@
+"""Station resources: declared budgets, the power simulation's surplus, mission masses."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+
+from moonbase.io.scenario_files import default_scenario
+from moonbase.planning.resources import daily_longest_run, mission_mass_kg, station_resources
+from tests.planning.helpers import station
+
+
+def _series(hours: int, sunlit: np.ndarray, earth: np.ndarray) -> xr.Dataset:
+    return xr.Dataset(
+        {
+            "solar_visible_fraction": (("site", "time"), [sunlit.astype(float)]),
+            "earth_in_view": (("site", "time"), [earth]),
+        },
+        coords={
+            "site": ["Connecting Ridge"],
+            "time": np.datetime64("2030-01-01", "ns") + np.arange(hours) * np.timedelta64(1, "h"),
+        },
+    )
+
+
+@pytest.fixture(scope="module")
+def scenario():
+    return default_scenario()
+
+
+def test_declared_budgets_follow_sunlight_and_earth(scenario):
+    # Two days (+ the closing sample): sunlit the first day, the Earth in view 6 h a day.
+    hours = np.arange(49)
+    series = _series(49, hours < 24, (hours % 24) < 6)
+    resources = station_resources(scenario, series, "Connecting Ridge")
+    budget = scenario.programme.resources
+    daily = resources.daily()
+    assert len(daily) == 2  # the closing sample's step lies past the span
+    assert daily.science_energy_wh.iloc[0] == pytest.approx(24 * budget.science_power_sunlit_w)
+    assert daily.science_energy_wh.iloc[1] == pytest.approx(24 * budget.science_power_dark_w)
+    # 1 Mbit/s for an hour is 450 MB.
+    assert daily.downlink_mb.iloc[0] == pytest.approx(6 * 450 * budget.downlink_rate_mbit_s)
+    assert "declared" in resources.basis
+
+
+def test_with_the_power_simulation_science_gets_the_surplus(scenario):
+    hours = np.arange(49)
+    series = _series(49, hours < 24, hours < 0)
+    curtailed = np.where(hours < 24, 500.0, 0.0)
+    power = xr.Dataset(
+        {"curtailed_w": (("site", "time"), [curtailed])},
+        coords={"site": series.site, "time": series.time},
+    )
+    resources = station_resources(scenario, series, "Connecting Ridge", power=power)
+    assert np.array_equal(resources.science_power_w, curtailed[:-1])
+    assert resources.mean_daily()["energy_wh_per_day"] == pytest.approx(500 * 24 / 2)
+    assert "power simulation" in resources.basis
+
+
+def test_mission_mass_is_payload_less_modules(scenario):
+    mass = mission_mass_kg(scenario)
+    assert mass["Chang'e-8"] == pytest.approx(1480 - 1200 - 140)
+    assert mass["Luna-26"] == 0.0
+
+
+def test_daily_longest_run_stops_at_midnight():
+    resources = station(days=2)
+    mask = np.zeros(48, bool)
+    mask[20:30] = True  # 20:00 on day 0 to 06:00 on day 1
+    mask[40:43] = True
+    days, longest, start = daily_longest_run(resources, mask)
+    assert len(days) == 2
+    assert longest.tolist() == [4.0, 6.0]
+    assert start.tolist() == [20.0, 0.0]
