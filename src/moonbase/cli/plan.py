@@ -139,6 +139,7 @@ def plan_json(results: ProgrammeResults) -> dict:
     if results.comparison is not None:
         c = results.comparison
         data["comparison"] = {
+            "planned": results.planned.selected,
             "lost": c.lost,
             "gained": c.gained,
             "moved": {t: list(m) for t, m in c.moved.items()},
