@@ -31,6 +31,7 @@ from moonbase.errors import (
     PowerInputError,
     ScenarioError,
     ScenarioFileError,
+    WhatIfError,
 )
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import (
@@ -44,6 +45,16 @@ from moonbase.geometry.times import time_grid
 from moonbase.io.dem_readers import read_dem, read_dem_around, terrain_reader
 from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
+from moonbase.planning.campaign import WhatIf, plan_campaign
+from moonbase.planning.portfolio import (
+    Portfolio,
+    exhaustive_portfolio,
+    portfolio_problem,
+    solve_portfolio,
+)
+from moonbase.planning.programme import ProgrammeResults, plan_programme
+from moonbase.planning.resources import StationResources, station_resources
+from moonbase.planning.schedule import Schedule, schedule_operations
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
 from moonbase.systems.power import PowerResults, simulate_power
@@ -68,20 +79,27 @@ __all__ = [
     "MoonCentredVectors",
     "MoonbaseError",
     "OutputError",
+    "Portfolio",
     "PowerInputError",
     "PowerResults",
+    "ProgrammeResults",
     "Results",
     "Scenario",
     "ScenarioError",
     "ScenarioFileError",
+    "Schedule",
     "SiteEnvironment",
     "SkyPosition",
+    "StationResources",
     "SurfacePoint",
     "SurfaceSite",
+    "WhatIf",
+    "WhatIfError",
     "Windows",
     "cut_window",
     "default_scenario",
     "environment",
+    "exhaustive_portfolio",
     "find_windows",
     "horizon_map",
     "illumination_map",
@@ -91,13 +109,19 @@ __all__ = [
     "observe",
     "parametric_dem",
     "parse_duration",
+    "plan_campaign",
+    "plan_programme",
+    "portfolio_problem",
     "read_dem",
     "read_dem_around",
     "run",
     "save_results",
+    "schedule_operations",
     "simulate_power",
     "site_environment",
     "slope_and_roughness",
+    "solve_portfolio",
+    "station_resources",
     "terrain_reader",
     "terrain_skyline",
     "time_grid",

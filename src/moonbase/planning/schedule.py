@@ -2,8 +2,8 @@
 
 A time-indexed MILP (HiGHS via :func:`scipy.optimize.milp`): binary ``x[i, d]`` puts one
 operation of task ``i`` on day ``d``. A day is open to a task when, within it, the task's
-needs (daylight or darkness, the Earth in view) hold for a stretch as long as the
-operation and the science power there reaches the operating power. Each task wants one
+needs (daylight or darkness, the Earth in view) hold, and the science power reaches the
+operating power, throughout a stretch as long as the operation. Each task wants one
 operation per cadence period; each day the operations' energy above standby fits in the
 day's science energy less every task's standby, the supervised hours fit in the ground
 team's day, and the data go to an on-board store that the day's downlink drains. The
@@ -59,19 +59,22 @@ class Schedule:
 def _open_days(
     task: Task, station: StationResources, runs: dict
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Days a task can operate, the start hour there, and why each closed day is closed."""
-    key = (task.needs.light, task.needs.earth_in_view)
-    if key not in runs:
-        mask = need_mask(station, *key)
-        days, longest, start = daily_longest_run(station, mask)
-        power = pd.Series(np.where(mask, station.science_power_w, 0.0)).groupby(
-            np.searchsorted(days, station.day)
-        )
-        runs[key] = (longest, start, power.max().to_numpy())
-    longest, start, peak = runs[key]
+    """Days a task can operate, the start hour there, and why each closed day is closed.
+
+    A day is open when it holds a stretch as long as the operation in which the needs
+    hold and the science power reaches the operating power throughout.
+    """
+    needs = (task.needs.light, task.needs.earth_in_view)
+    powered = (*needs, task.power.operating_w)
+    for key in (needs, powered):
+        if key not in runs:
+            mask = need_mask(station, *needs)
+            if len(key) == 3:
+                mask &= station.science_power_w >= task.power.operating_w - 1e-9
+            runs[key] = daily_longest_run(station, mask)[1:]
     duration_h = task.operation.duration.total_seconds() / 3600.0
-    long_enough = longest >= duration_h - 1e-9
-    powered = peak >= task.power.operating_w - 1e-9
+    long_enough = runs[needs][0] >= duration_h - 1e-9
+    longest, start = runs[powered]
     need = " and ".join(
         [*([] if task.needs.light == "any" else [task.needs.light])]
         + (["the Earth in view"] if task.needs.earth_in_view else [])
@@ -81,7 +84,7 @@ def _open_days(
         f"no {duration_h:g} h stretch" + (f" of {need}" if need else ""),
         f"science power below the {task.power.operating_w:g} W it operates at",
     )
-    return long_enough & powered, start, why
+    return longest >= duration_h - 1e-9, start, why
 
 
 def schedule_operations(
