@@ -44,8 +44,8 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "campaign.csv",
     }
     html = (out / "report.html").read_text()
-    # overview + terrain maps + 3 per site (sky, series, power) + Pareto, Gantt and a
-    # timeline per site
+    # overview + terrain maps + per site: sky, time series, power drawdown; programme:
+    # Pareto, Gantt and a timeline per site
     assert html.count("data:image/png;base64,") == 1 + 1 + 3 * 2 + 2 + 2
     assert "Science programme" in html
     assert "Terrain around the sites" in html
