@@ -58,6 +58,20 @@ def test_with_the_power_simulation_science_gets_the_surplus(scenario):
     assert "power simulation" in resources.basis
 
 
+def test_with_the_links_the_downlink_is_their_summed_rate(scenario):
+    hours = np.arange(25)
+    series = _series(25, hours < 24, hours < 0)
+    rates = np.stack([np.where(hours < 6, 2.0, 0.0), np.where(hours >= 12, 0.5, 0.0)])
+    links = xr.Dataset(
+        {"rate_mbit_s": (("site", "link", "time"), [rates])},
+        coords={"site": series.site, "link": ["DTE", "Relay"], "time": series.time},
+    )
+    resources = station_resources(scenario, series, "Connecting Ridge", links=links)
+    # 6 h at 2 Mbit/s and 12 h at 0.5 Mbit/s (the closing sample is past the span).
+    assert resources.daily().downlink_mb.iloc[0] == pytest.approx((6 * 2 + 12 * 0.5) * 450)
+    assert "links' data rates" in resources.basis
+
+
 def test_mission_mass_is_payload_less_modules(scenario):
     mass = mission_mass_kg(scenario)
     assert mass["Chang'e-8"] == pytest.approx(1480 - 1200 - 140)

@@ -69,6 +69,7 @@ def plan_programme(
     series: xr.Dataset,
     suitability: pd.DataFrame | None = None,
     power: xr.Dataset | None = None,
+    links: xr.Dataset | None = None,
     *,
     fairness: str | None = None,
     what_if: WhatIf | None = None,
@@ -87,6 +88,8 @@ def plan_programme(
         The terrain suitability table (distance to permanent shadow by site).
     power : xarray.Dataset, optional
         The power simulation's series (``Results.power.series``): science gets its surplus.
+    links : xarray.Dataset, optional
+        The links' rate series (``rate_mbit_s (site, link, time)``): the downlink.
     fairness : {"sum", "maxmin", "nash"}, optional
         Defaults to the programme's.
     what_if : WhatIf, optional
@@ -101,7 +104,7 @@ def plan_programme(
     fairness = fairness or programme.fairness
     site = programme.site or scenario.sites[0].name
     partners = [p.code for p in scenario.partners]
-    station = station_resources(scenario, series, site, suitability, power)
+    station = station_resources(scenario, series, site, suitability, power, links)
 
     planned_campaign = plan_campaign(scenario)
     problem = portfolio_problem(programme, station, partners, planned_campaign.landing)
@@ -125,7 +128,7 @@ def plan_programme(
     stations, schedules = {site: station}, {}
     for name in schedule_sites or [str(s) for s in series.site.values]:
         if name not in stations:
-            stations[name] = station_resources(scenario, series, name, suitability, power)
+            stations[name] = station_resources(scenario, series, name, suitability, power, links)
         schedules[name] = schedule_operations(chosen, values, stations[name])
         if progress is not None:
             progress(f"schedule {name}")

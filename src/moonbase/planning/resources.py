@@ -8,8 +8,9 @@ the portfolio and the schedule consume:
   so science never draws on what the station needs to survive; without them, the
   scenario's declared allocation (``programme.resources``) scaled by the visible
   fraction of the solar disc;
-- downlink: the declared direct-to-Earth rate while the Earth is in view (until the
-  links results give the rate by link: replace ``_downlink_rate_mbit_s``);
+- downlink: with the links results, the sum of the links' data rates (each link its
+  own terminal); without them, the declared direct-to-Earth rate while the Earth is
+  in view;
 - mass: each mission's payload less the station modules it delivers.
 """
 
@@ -27,6 +28,7 @@ MB_PER_MBIT = 1.0 / 8.0
 POWER_FROM_SIMULATION = "power: the power simulation's surplus (generated, neither used nor stored)"
 POWER_DECLARED = "power: the declared science allocation (programme.resources) scaled by sunlight"
 DOWNLINK_DECLARED = "; downlink: the declared direct-to-Earth rate while the Earth is in view"
+DOWNLINK_FROM_LINKS = "; downlink: the links' data rates (link budgets over contact windows)"
 
 
 @dataclass(frozen=True, eq=False)
@@ -142,7 +144,12 @@ def _science_power_w(
     ) * np.clip(visible, 0.0, 1.0)
 
 
-def _downlink_rate_mbit_s(scenario: Scenario, series: xr.Dataset) -> np.ndarray:
+def _downlink_rate_mbit_s(
+    scenario: Scenario, series: xr.Dataset, links: xr.Dataset | None
+) -> np.ndarray:
+    if links is not None:
+        # The links' rates (0 out of contact), summed: each link is its own terminal.
+        return links.rate_mbit_s.sum(dim="link").values.astype(float)
     # Direct to Earth at the declared rate while the Earth's centre is in view.
     rate = scenario.programme.resources.downlink_rate_mbit_s
     return np.where(series.earth_in_view.values.astype(bool), rate, 0.0)
@@ -154,6 +161,7 @@ def station_resources(
     site: str,
     suitability: pd.DataFrame | None = None,
     power: xr.Dataset | None = None,
+    links: xr.Dataset | None = None,
 ) -> StationResources:
     """Derive the station's science budgets at ``site``.
 
@@ -171,11 +179,16 @@ def station_resources(
     power : xarray.Dataset, optional
         The power simulation's series ``(site, time)`` (``Results.power.series``), on
         the same time grid; without it the declared science power budget is used.
+    links : xarray.Dataset, optional
+        The links' rate series ``rate_mbit_s (site, link, time)`` on the same grid;
+        without it the declared direct-to-Earth rate is used while the Earth is in view.
     """
     # Each sample stands for the step after it; the last one's step lies past the span.
     one = series.sel(site=site).isel(time=slice(0, -1))
     if power is not None:
         power = power.sel(site=site).isel(time=slice(0, -1))
+    if links is not None:
+        links = links.sel(site=site).isel(time=slice(0, -1))
     shadow_km = None
     if suitability is not None and site in set(suitability.site):
         row = suitability.set_index("site").loc[site]
@@ -187,12 +200,13 @@ def station_resources(
         sunlit=one.solar_visible_fraction.values > 0.0,
         earth_in_view=one.earth_in_view.values.astype(bool),
         science_power_w=_science_power_w(scenario, one, power),
-        downlink_rate_mbit_s=_downlink_rate_mbit_s(scenario, one),
+        downlink_rate_mbit_s=_downlink_rate_mbit_s(scenario, one, links),
         storage_mb=budget.storage_mb,
         supervised_h_per_day=budget.supervised_h_per_day,
         shadow_distance_km=shadow_km,
         mission_mass_kg=mission_mass_kg(scenario),
-        basis=(POWER_FROM_SIMULATION if power is not None else POWER_DECLARED) + DOWNLINK_DECLARED,
+        basis=(POWER_FROM_SIMULATION if power is not None else POWER_DECLARED)
+        + (DOWNLINK_FROM_LINKS if links is not None else DOWNLINK_DECLARED),
     )
 
 
