@@ -46,8 +46,8 @@ class WhatIf:  # the empty what-if (nothing removed or slipped) is the plan itse
 
 
 def parse_slip(text: str) -> tuple[str, timedelta]:
-    """Parse ``MISSION=DURATION`` (``ILRS-2=1y``, ``Chang'e-8=180d``, ``Luna-27=P1Y`` is
-    not accepted: write years as ``y``)."""
+    """Parse ``MISSION=DURATION``: ``ILRS-2=1y`` (years of 365.25 days), ``Chang'e-8=180d``,
+    or any duration :func:`~moonbase.scenario.parse_duration` reads."""
     name, sep, duration = text.rpartition("=")
     if not sep or not name.strip():
         raise WhatIfError(text, "write MISSION=DURATION, e.g. ILRS-2=1y or Luna-27=180d")

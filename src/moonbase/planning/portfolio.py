@@ -518,31 +518,31 @@ def solve_portfolio(
     def run(model: _Model):
         z, status, mip_gap = model.solve(time_limit_s, gap)
         statuses.append(status)
-        gaps.append(mip_gap)
+        if z is not None:  # a stage without a solution leaves the previous stage's answer
+            gaps.append(mip_gap)
         return z
 
     extra = {}
-    if fairness == "sum":
-        model, _ = _objective_model(problem, "sum", error_log, None)
-        z = run(model)
-    elif fairness == "maxmin":
-        model, _ = _objective_model(problem, "maxmin", error_log, None)
-        z = run(model)
-        worst = evaluate(problem, model.chosen(z, len(problem.tasks)), "maxmin").worst_share
-        z = _best_total(problem, worst, run) if z is not None else z
-    else:
-        model, flags = _objective_model(problem, "nash", error_log, None)
-        z = run(model)
-        served = round(sum(z[f] for f in flags)) if z is not None else 0
-        model, _ = _objective_model(problem, "nash", error_log, served)
-        z = run(model)
-        extra["nash_error_log"] = error_log * served
+    # Every model shares the x columns first, so any stage's z gives the choice.
+    model, flags = _objective_model(problem, fairness, error_log, None)
+    z = run(model)
     if z is None:
         raise RuntimeError(f"the portfolio solver failed: {statuses[-1]}")
+    chosen = model.chosen(z, len(problem.tasks))
+    if fairness != "sum":  # second stage; at its time limit without a solution, keep the first
+        if fairness == "maxmin":
+            worst = evaluate(problem, chosen, "maxmin").worst_share
+            second = _best_total(problem, worst, run)
+        else:
+            served = round(sum(z[f] for f in flags))
+            second = run(_objective_model(problem, "nash", error_log, served)[0])
+            extra["nash_error_log"] = error_log * served
+        if second is not None:
+            chosen = model.chosen(second, len(problem.tasks))
     status = "optimal" if all(s == "optimal" for s in statuses) else "time limit"
     return evaluate(
         problem,
-        model.chosen(z, len(problem.tasks)),
+        chosen,
         fairness,
         status=status,
         mip_gap=max(gaps),
