@@ -111,6 +111,7 @@ def programme_section(
             ],
         ),
         campaign_text(results),
+        sites_text(results),
         schedule_text(results),
     ]
     if results.comparison is not None:
@@ -214,10 +215,32 @@ def campaign_text(results: ProgrammeResults) -> Table:
     return Table("Campaign", [*columns, "chosen tasks", "depends on"], rows)
 
 
+def sites_text(results: ProgrammeResults) -> Table:
+    rows = []
+    for site, schedule in results.schedules.items():
+        placed, wanted = int(schedule.tasks.placed.sum()), int(schedule.tasks.wanted.sum())
+        rows.append(
+            [
+                site,
+                f"{placed} / {wanted}",
+                f"{placed / wanted:.0%}" if wanted else "-",
+                str(schedule.standby_shortfall_days),
+                schedule.status,
+            ]
+        )
+    columns = ["site", "operations placed", "share", "days short of standby", "solver"]
+    return Table("The chosen portfolio's schedule at every site", columns, rows)
+
+
 def schedule_text(results: ProgrammeResults) -> Table:
     schedule = results.schedules.get(results.site) or next(iter(results.schedules.values()))
     rows = [[r.task, str(r.wanted), str(r.placed), r.reason] for r in schedule.tasks.itertuples()]
     title = f"Schedule at {schedule.site}: operations wanted and placed"
+    if schedule.standby_shortfall_days:
+        title += (
+            f" (on {schedule.standby_shortfall_days} days the science energy does not cover "
+            "the instruments' standby)"
+        )
     return Table(title, ["task", "wanted", "placed", "commonest reason for a miss"], rows)
 
 
