@@ -31,6 +31,7 @@ from moonbase.errors import (
     PowerInputError,
     ScenarioError,
     ScenarioFileError,
+    ThermalInputError,
     WhatIfError,
 )
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
@@ -57,7 +58,19 @@ from moonbase.planning.resources import StationResources, station_resources
 from moonbase.planning.schedule import Schedule, schedule_operations
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
+from moonbase.systems.communications import LinkResults, links
+from moonbase.systems.link_budget import HopBudget
+from moonbase.systems.module_thermal import module_thermal, radiator_loads
+from moonbase.systems.orbit import OrbitalElements, propagate, secular_rates
 from moonbase.systems.power import PowerResults, simulate_power
+from moonbase.systems.regolith import (
+    RegolithModel,
+    RegolithParameters,
+    absorbed_flux_w_m2,
+    layer_grid,
+    regolith_temperature,
+)
+from moonbase.systems.thermal import ThermalResults, site_regolith, thermal
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_skyline
@@ -74,15 +87,20 @@ __all__ = [
     "Environment",
     "Ephemeris",
     "EphemerisRangeError",
+    "HopBudget",
     "Horizon",
     "HorizonError",
+    "LinkResults",
     "MoonCentredVectors",
     "MoonbaseError",
+    "OrbitalElements",
     "OutputError",
     "Portfolio",
     "PowerInputError",
     "PowerResults",
     "ProgrammeResults",
+    "RegolithModel",
+    "RegolithParameters",
     "Results",
     "Scenario",
     "ScenarioError",
@@ -93,9 +111,12 @@ __all__ = [
     "StationResources",
     "SurfacePoint",
     "SurfaceSite",
+    "ThermalInputError",
+    "ThermalResults",
     "WhatIf",
     "WhatIfError",
     "Windows",
+    "absorbed_flux_w_m2",
     "cut_window",
     "default_scenario",
     "environment",
@@ -103,8 +124,11 @@ __all__ = [
     "find_windows",
     "horizon_map",
     "illumination_map",
+    "layer_grid",
+    "links",
     "load_ephemeris",
     "load_scenario",
+    "module_thermal",
     "moon_centred",
     "observe",
     "parametric_dem",
@@ -112,18 +136,24 @@ __all__ = [
     "plan_campaign",
     "plan_programme",
     "portfolio_problem",
+    "propagate",
+    "radiator_loads",
     "read_dem",
     "read_dem_around",
+    "regolith_temperature",
     "run",
     "save_results",
     "schedule_operations",
+    "secular_rates",
     "simulate_power",
     "site_environment",
+    "site_regolith",
     "slope_and_roughness",
     "solve_portfolio",
     "station_resources",
     "terrain_reader",
     "terrain_skyline",
+    "thermal",
     "time_grid",
     "validate_scenario",
 ]

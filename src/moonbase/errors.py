@@ -118,6 +118,16 @@ class PowerInputError(MoonbaseError, ValueError):
         super().__init__(f"cannot simulate power: {reason}")
 
 
+class ThermalInputError(MoonbaseError, ValueError):
+    """A thermal model input (regolith parameter, depth, forcing) is out of range."""
+
+    def __init__(self, name: str, value: object, allowed: str):
+        self.name = name
+        self.value = value
+        self.allowed = allowed
+        super().__init__(f"{name} = {value!r} is out of range: {allowed}")
+
+
 class WhatIfError(MoonbaseError, ValueError):
     """A what-if names a mission the programme does not have, or a bad slip."""
 

@@ -30,7 +30,9 @@ from moonbase.geometry.times import time_grid
 from moonbase.planning.campaign import WhatIf
 from moonbase.planning.programme import ProgrammeResults, plan_programme
 from moonbase.scenario import Scenario, Site
+from moonbase.systems.communications import LinkResults, links
 from moonbase.systems.power import PowerResults, simulate_power
+from moonbase.systems.thermal import ThermalResults, thermal, thermal_options
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
@@ -56,6 +58,8 @@ class Results:
     environment: Environment
     terrain: TerrainMaps | None = None
     power: PowerResults | None = None
+    thermal: ThermalResults | None = None
+    links: LinkResults | None = None
     programme: ProgrammeResults | None = None
 
 
@@ -211,12 +215,16 @@ def power_stage(
     t: Time,
     ephemeris: Ephemeris,
     source: Dem | None = None,
+    thermal_deficit_w: xr.DataArray | None = None,
 ) -> PowerResults:
-    """Simulate the scenario's power system at every site (arrays see from their height)."""
+    """Simulate the scenario's power system at every site (arrays see from their height;
+    heaters cover each module's ``thermal_deficit_w (site, module, time)`` beyond its
+    dissipation)."""
     return simulate_power(
         scenario.power,
         scenario.station.modules,
         env.series,
+        thermal_deficit_w=thermal_deficit_w,
         array_visible_fraction=array_visible_fractions(scenario, env, t, ephemeris, source),
     )
 
@@ -261,12 +269,31 @@ def run(
             maps = terrain_maps(scenario, source, t, ephemeris)
             if progress is not None:
                 progress("terrain maps")
-    env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)
+    sites = surface_sites(scenario, skylines)
+    env = environment(sites, t, ephemeris=ephemeris, progress=progress)
+    heat = thermal(
+        sites,
+        env.series,
+        scenario.station.modules,
+        ephemeris=ephemeris,
+        progress=progress,
+        **thermal_options(scenario.thermal),
+    )
     power = None
     if scenario.power is not None:
-        power = power_stage(scenario, env, t, ephemeris, source)
+        power = power_stage(scenario, env, t, ephemeris, source, heat.deficit.thermal_deficit_w)
         if progress is not None:
             progress("power")
+    contact = None
+    if scenario.communications is not None:
+        contact = links(
+            sites,
+            t,
+            scenario.communications,
+            scenario.ground_stations,
+            ephemeris=ephemeris,
+            progress=progress,
+        )
     programme = None
     if scenario.programme is not None:
         programme = plan_programme(
@@ -274,19 +301,23 @@ def run(
             env.series,
             maps.suitability if maps is not None else None,
             power.series if power is not None else None,
+            contact.rates if contact is not None else None,
             fairness=fairness,
             what_if=what_if,
             progress=progress,
         )
-    return Results(scenario, env, maps, power, programme)
+    return Results(scenario, env, maps, power, thermal=heat, links=contact, programme=programme)
 
 
 def work_units(scenario: Scenario) -> int:
     """Return how many times :func:`run` will call ``progress``."""
     sites = len(scenario.sites)
     power = 1 if scenario.power is not None else 0
+    thermal_units = sites
+    links_units = sites if scenario.communications is not None else 0
     terrain = scenario.terrain
     schedules = sites if scenario.programme is not None else 0  # one per site
+    systems = thermal_units + power + links_units + schedules
     if terrain is None:
-        return sites + power + schedules
-    return 2 * sites + (1 if terrain.maps else 0) + power + schedules
+        return sites + systems
+    return 2 * sites + (1 if terrain.maps else 0) + systems

@@ -17,11 +17,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from moonbase import __version__
+from moonbase.cli.links import links_command
 from moonbase.cli.output import clear_errors as _clear_errors
 from moonbase.cli.output import err_console, out_console, span_from_options
 from moonbase.cli.plan import plan
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
+from moonbase.cli.thermal import thermal
 from moonbase.environment.horizon import Horizon
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, observe
@@ -44,6 +46,8 @@ app.add_typer(scenario_app, name="scenario")
 app.add_typer(terrain_app, name="terrain")
 app.add_typer(data_app, name="data")
 app.command("plan")(plan)
+app.command()(thermal)
+app.command("links")(links_command)
 app.command()(power)
 
 
@@ -70,7 +74,7 @@ def run(
     ] = None,
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("moonbase-output"),
 ) -> None:
-    """Run a scenario and write report.html, environment.nc, sites.csv and events.csv."""
+    """Run a scenario and write report.html and its exports (NetCDF, CSV)."""
     with _clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"

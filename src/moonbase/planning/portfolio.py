@@ -576,9 +576,11 @@ def shadow_prices(
     An integer programme has no exact duals: the value of one more kg or Wh is a step
     function. So each capacity is raised by ``step`` and the portfolio re-optimised;
     ``gain`` is the change in the rule's objective (and ``total_gain`` in total value),
-    ``per_unit`` the gain divided by the added capacity. A constraint ``binds`` when the
-    extra capacity buys something. ``lp_dual`` is the LP relaxation's dual at the same
-    point: the marginal value if tasks could be flown in fractions (an upper-bound view).
+    ``per_unit`` the gain divided by the added capacity. A constraint ``binds`` when it
+    is used up or the extra capacity buys something (used up yet buying nothing at +10 %
+    means the next task needs more than 10 % more). ``lp_dual`` is the LP relaxation's
+    dual at the same point: the marginal value if tasks could be flown in fractions (an
+    upper-bound view).
     """
     fairness = base.fairness
     served = base.served if fairness == "nash" else None
@@ -613,7 +615,11 @@ def shadow_prices(
                 "total_gain": total_gain,
                 "per_unit": gain / (row.capacity * step),
                 "lp_dual": duals.get(row.constraint, 0.0),
-                "binds": bool(gain > 1e-9 or (abs(gain) <= 1e-9 and total_gain > 1e-9)),
+                "binds": bool(
+                    row.capacity - row.used <= 1e-6 * row.capacity  # used up
+                    or gain > 1e-9
+                    or (abs(gain) <= 1e-9 and total_gain > 1e-9)
+                ),
             }
         )
     return pd.DataFrame(rows)

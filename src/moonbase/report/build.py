@@ -13,9 +13,11 @@ from matplotlib.figure import Figure
 from moonbase import __version__
 from moonbase.pipeline import Results
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
+from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
 from moonbase.report.power_section import PowerPart, power_parts
 from moonbase.report.programme_section import ProgrammeSection, programme_section
+from moonbase.report.thermal_section import ThermalPart, thermal_parts
 from moonbase.terrain.parametric import south_pole_features
 
 
@@ -35,6 +37,7 @@ class SiteSection:
     facts: list[tuple[str, str]]
     figures: list[ReportFigure]
     power: PowerPart | None = None
+    thermal: ThermalPart | None = None
 
 
 @dataclass(frozen=True)
@@ -62,6 +65,7 @@ class ReportModel:
     sites: list[SiteSection]
     exports: list[str]
     terrain: TerrainSection | None = None
+    links: LinksSection | None = None
     programme: ProgrammeSection | None = None
 
 
@@ -164,6 +168,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
     rows = []
     sections = []
     power = power_parts(results.power, _png) if results.power is not None else {}
+    thermal = thermal_parts(results.thermal, _png) if results.thermal is not None else {}
     for site in scenario.sites:
         stats = statistics.sel(site=site.name)
         rows.append(
@@ -196,6 +201,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                     _png(time_series_plot(one, site.name), "Time series"),
                 ],
                 power.get(site.name),
+                thermal=thermal.get(site.name),
             )
         )
     return ReportModel(
@@ -227,6 +233,7 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         sites=sections,
         exports=exports,
         terrain=_terrain_section(results),
+        links=links_section(results.links, _png),
         programme=(
             programme_section(scenario, results.programme, _png)
             if results.programme is not None

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import xarray as xr
+
 from moonbase.io.atomic import write_text_atomically
 from moonbase.io.exports import statistics_table, write_csv, write_netcdf
 from moonbase.pipeline import Results
@@ -17,6 +19,10 @@ SITES_NAME = "sites.csv"
 EVENTS_NAME = "events.csv"
 TERRAIN_NAME = "terrain.nc"
 SUITABILITY_NAME = "suitability.csv"
+THERMAL_NAME = "thermal.nc"
+THERMAL_MODULES_NAME = "thermal_modules.csv"
+CONTACTS_NAME = "contacts.csv"
+LINKS_NAME = "links.nc"
 POWER_NAME = "power.nc"
 POWER_OPTIONS_NAME = "power_options.csv"
 POWER_SHED_NAME = "power_shed.csv"
@@ -27,9 +33,11 @@ CAMPAIGN_NAME = "campaign.csv"
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
-    terrain maps, ``terrain.nc`` and ``suitability.csv``; with a power system,
-    ``power.nc``, ``power_options.csv`` and ``power_shed.csv``; with a programme,
-    ``portfolio.csv``, ``schedule.csv`` and ``campaign.csv``).
+    terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
+    ``thermal.nc`` and ``thermal_modules.csv``; with a power system, ``power.nc``,
+    ``power_options.csv`` and ``power_shed.csv``; with communications, ``contacts.csv``
+    and ``links.nc``; with a programme, ``portfolio.csv``, ``schedule.csv`` and
+    ``campaign.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -45,6 +53,18 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         maps = results.terrain.maps.assign_attrs(crs_wkt=results.terrain.dem.crs.to_wkt())
         written.append(write_netcdf(maps, out / TERRAIN_NAME))
         written.append(write_csv(results.terrain.suitability, out / SUITABILITY_NAME))
+    if results.thermal is not None:
+        heat = results.thermal
+        written.append(write_netcdf(heat.regolith.merge(heat.deficit), out / THERMAL_NAME))
+        written.append(write_csv(heat.modules, out / THERMAL_MODULES_NAME))
+    if results.links is not None:
+        links = results.links
+        written.append(write_csv(links.contacts, out / CONTACTS_NAME))
+        written.append(
+            write_netcdf(
+                xr.merge([links.rates.rename(link="rate_link"), links.statistics]), out / LINKS_NAME
+            )
+        )
     if results.power is not None:
         power = results.power
         written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))

@@ -15,12 +15,15 @@ from pydantic import Field, ValidationError, field_validator, model_validator
 
 from moonbase.constants import EPHEMERIS_START_UTC, EPHEMERIS_STOP_UTC
 from moonbase.errors import HorizonError, Problem, ScenarioError
+from moonbase.scenario.communications import Communications
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
 from moonbase.scenario.power import PowerSystem
 from moonbase.scenario.programme import Programme
 from moonbase.scenario.station import Module, Station
+from moonbase.scenario.thermal import ThermalSettings
 
 __all__ = [
+    "Communications",
     "Module",
     "PowerSystem",
     "Programme",
@@ -143,7 +146,9 @@ class Scenario(Model):
     span: Span
     ground_stations: list[GroundStation] = Field(default_factory=list)
     terrain: Terrain | None = None
+    communications: Communications | None = None
     power: PowerSystem | None = None
+    thermal: ThermalSettings | None = None
     programme: Programme | None = None
 
     @model_validator(mode="after")
@@ -173,6 +178,12 @@ class Scenario(Model):
         return self
 
     @model_validator(mode="after")
+    def _links_reach_earth(self) -> Scenario:
+        if self.communications is not None and not self.ground_stations:
+            raise ValueError("communications: links need at least one entry in ground_stations")
+        return self
+
+    @model_validator(mode="after")
     def _power_sources_known(self) -> Scenario:
         if self.power is None:
             return self
@@ -191,6 +202,19 @@ class Scenario(Model):
                 raise ValueError(
                     f"{where}.module: {source.module!r} is not a station module; "
                     f"modules are {sorted(modules)}"
+                )
+        return self
+
+    @model_validator(mode="after")
+    def _thermal_sites_known(self) -> Scenario:
+        if self.thermal is None:
+            return self
+        names = {s.name for s in self.sites}
+        for index, slope in enumerate(self.thermal.slopes):
+            if slope.site not in names:
+                raise ValueError(
+                    f"thermal.slopes[{index}]: site {slope.site!r} is not a site; "
+                    f"sites are {sorted(names)}"
                 )
         return self
 
