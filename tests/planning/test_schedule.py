@@ -71,3 +71,9 @@ def test_supervised_hours_and_cadence():
     assert len(_days(schedule, "drill")) == 2  # once per 5-day period
     assert np.all(schedule.daily.supervised_h <= 8 + 1e-9)
     assert "supervised hours taken by other operations" in set(schedule.unplaced.reason)
+
+
+def test_nothing_to_schedule():
+    schedule = schedule_operations([], {}, station(days=3))
+    assert schedule.operations.empty and schedule.unplaced.empty
+    assert schedule.tasks.empty and len(schedule.daily) == 3

@@ -155,10 +155,10 @@ def schedule_operations(
             add(index, np.ones(len(index)), -np.inf, 1.0)
     task_of = np.array([c[0] for c in columns], dtype=int)
     day_of = np.array([c[1] for c in columns], dtype=int)
-    energy = np.array([t.operating_energy_wh() for t in tasks])
-    hours = np.array([t.operation.duration.total_seconds() / 3600.0 for t in tasks])
-    supervised = np.array([t.operation.supervised for t in tasks])
-    data = np.array([t.operation.data_mb for t in tasks])
+    energy = np.array([t.operating_energy_wh() for t in tasks], dtype=float)
+    hours = np.array([t.operation.duration.total_seconds() / 3600.0 for t in tasks], dtype=float)
+    supervised = np.array([t.operation.supervised for t in tasks], dtype=bool)
+    data = np.array([t.operation.data_mb for t in tasks], dtype=float)
     by_day = [np.flatnonzero(day_of == d) for d in range(n_days)]
     for d, on in enumerate(by_day):
         use = energy[task_of[on]]

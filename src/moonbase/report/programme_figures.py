@@ -112,7 +112,7 @@ def timeline_chart(schedule: Schedule, station: StationResources, tasks: list[st
             bars = list(zip(starts, widths, strict=True))
             ax.broken_barh(bars, (row - 0.35, 0.7), color="C0")
     ax.set_yticks(range(len(tasks)), tasks, fontsize=7)
-    ax.set_ylim(len(tasks) - 0.5, -0.5)
+    ax.set_ylim(max(len(tasks), 1) - 0.5, -0.5)
     ax.legend(loc="upper right", fontsize=7)
     placed = int(schedule.tasks.placed.sum())
     wanted = int(schedule.tasks.wanted.sum())
