@@ -3,10 +3,12 @@
 Run:  python benchmarks/bench_systems.py [--years 10] [--baseline-days 365]
 
 The default scenario (8 sites, its built-in terrain skylines, no regional maps) is
-run through the environment once; then the power stage is timed in its two parts:
-the skylines and visible solar disc from the arrays' own heights, and the
-simulation (generation, loads, the storage and shedding kernel, battery and array
-sizing, option masses) for every site. The baseline is the same state-of-charge loop
+run stage by stage as ``moonbase run`` does, each stage timed: site skylines, the
+environment, thermal (regolith and the modules' heat deficit), the skylines and
+visible solar disc from the arrays' own heights, the power simulation (generation,
+loads with heaters, the storage and shedding kernel, battery and array sizing, option
+masses) and the links (direct and relay windows, rates, volumes); figures are per
+site (links share part of their cost between sites). The baseline is the same state-of-charge loop
 run as plain Python (the numba kernel's own ``py_func``) on ``--baseline-days`` of one
 site, scaled per step; both must give the same result. Results are printed and written to
 ``benchmarks/results/systems.json``.
@@ -23,13 +25,21 @@ from pathlib import Path
 
 import numpy as np
 
+from moonbase.environment.site_environment import environment
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.times import time_grid
 from moonbase.io.dem_readers import terrain_reader
 from moonbase.io.scenario_files import default_scenario
-from moonbase.pipeline import array_visible_fractions, run, terrain_region
+from moonbase.pipeline import (
+    array_visible_fractions,
+    surface_sites,
+    terrain_region,
+    terrain_skylines,
+)
 from moonbase.systems import _power_kernels
+from moonbase.systems.communications import links
 from moonbase.systems.power import _storage_arrays, simulate_power, site_inputs
+from moonbase.systems.thermal import thermal, thermal_options
 from results_file import record
 
 RESULTS = Path(__file__).parent / "results" / "systems.json"
@@ -48,34 +58,54 @@ def main() -> None:
     scenario = base.model_copy(update={"span": span, "terrain": terrain})
     eph = load_ephemeris()
 
-    began = time.perf_counter()
-    results = run(scenario, ephemeris=eph, read_terrain=terrain_reader(terrain.dem))
-    environment_s = time.perf_counter() - began
+    modules = scenario.station.modules
+    source = terrain_reader(terrain.dem)(*terrain_region(scenario))
     t, _ = time_grid(eph.ts, span.start, span.stop, span.step)
     steps = len(t)
+    timings = {}
 
-    source = terrain_reader(terrain.dem)(*terrain_region(scenario))
-    began = time.perf_counter()
-    visible = array_visible_fractions(scenario, results.environment, t, eph, source)
-    visibility_s = time.perf_counter() - began
+    def timed(name, function, *args, **kwargs):
+        began = time.perf_counter()
+        value = function(*args, **kwargs)
+        timings[name] = time.perf_counter() - began
+        return value
 
-    series, modules = results.environment.series, scenario.station.modules
+    skylines = timed("skylines", terrain_skylines, scenario, source)
+    sites = surface_sites(scenario, skylines)
+    env = timed("environment", environment, sites, t, ephemeris=eph)
+    options = thermal_options(scenario.thermal)
+    heat = timed("thermal", thermal, sites, env.series, modules, ephemeris=eph, **options)
+    visible = timed("array_skylines", array_visible_fractions, scenario, env, t, eph, source)
+    deficit = heat.deficit.thermal_deficit_w
+    timed("links", links, sites, t, scenario.communications, scenario.ground_stations,
+          ephemeris=eph)  # fmt: skip
+
     # Warm up: numba compiles the kernels or loads them from its cache.
-    warm = {name: v.isel(site=[0], time=slice(0, 48)) for name, v in visible.items()}
+    first = {"site": [0], "time": slice(0, 48)}
+    warm = {name: values.isel(first) for name, values in visible.items()}
     simulate_power(
         scenario.power,
         modules,
-        series.isel(site=[0], time=slice(0, 48)),
+        env.series.isel(first),
+        thermal_deficit_w=deficit.isel(first),
         array_visible_fraction=warm,
     )
-    began = time.perf_counter()
-    power = simulate_power(scenario.power, modules, series, array_visible_fraction=visible)
-    power_s = time.perf_counter() - began
+    power = timed(
+        "power",
+        simulate_power,
+        scenario.power,
+        modules,
+        env.series,
+        thermal_deficit_w=deficit,
+        array_visible_fraction=visible,
+    )
 
     # The kernel alone, and the same loop as plain Python on a shorter span.
     storages = [*scenario.power.batteries, *scenario.power.fuel_cells]
-    site = results.environment.series.isel(site=0)
-    inputs = site_inputs(scenario.power, scenario.station.modules, site)
+    site = env.series.isel(site=0)
+    inputs = site_inputs(
+        scenario.power, modules, site, thermal_deficit_w=deficit.isel(site=0).values
+    )
 
     def kernel_args(n: int) -> tuple:
         return (
@@ -99,7 +129,7 @@ def main() -> None:
     for ours, theirs in zip(numba_out, python_out, strict=True):
         np.testing.assert_allclose(ours, theirs, rtol=1e-12, atol=1e-9)
 
-    sites = len(scenario.sites)
+    count = len(scenario.sites)
     kernel_ns = kernel_s / steps * 1e9
     python_ns = python_s / short * 1e9
     summary = power.summary
@@ -110,14 +140,13 @@ def main() -> None:
         "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
         f"python {platform.python_version()}, {os.cpu_count()} cpus",
         "load_average_1min": round(os.getloadavg()[0], 2),
-        "sites": sites,
+        "sites": count,
         "modules": len(scenario.station.modules),
         "time_steps_per_site": steps,
-        "environment_s": round(environment_s, 2),
-        "environment_s_per_site": round(environment_s / sites, 2),
-        "array_skylines_and_visibility_s": round(visibility_s, 2),
-        "power_simulation_s": round(power_s, 2),
-        "power_simulation_s_per_site": round(power_s / sites, 3),
+        **{f"{name}_s_per_site": round(seconds / count, 3) for name, seconds in timings.items()},
+        "systems_s_per_site": round(
+            sum(timings[k] for k in ("thermal", "array_skylines", "power", "links")) / count, 3
+        ),
         "power_kernel_s_per_site": round(kernel_s, 4),
         "power_kernel_ns_per_step": round(kernel_ns, 1),
         "python_loop_steps": short,

@@ -189,7 +189,8 @@ def array_visible_fractions(
     """Return, for each solar array higher or lower than the sites, the visible fraction
     of the solar disc ``(site, time)`` above the skyline seen from the array's height."""
     heights = {a.height_m for a in scenario.power.arrays}
-    sun = moon_centred("sun", t, ephemeris=ephemeris) if heights else None
+    raised = any(h != site.height_m for h in heights for site in scenario.sites)
+    sun = moon_centred("sun", t, ephemeris=ephemeris) if raised else None
     by_height = {}
     for height_m in heights:
         rows = []
@@ -197,10 +198,10 @@ def array_visible_fractions(
             if height_m == site.height_m:
                 rows.append(env.series.solar_visible_fraction.sel(site=site.name).values)
                 continue
-            raised = site.model_copy(update={"height_m": height_m})
+            there = site.model_copy(update={"height_m": height_m})
             terrain = None if source is None else terrain_skyline(scenario, source, site, height_m)
             point = SurfacePoint(site.lat_deg, site.lon_deg, site.elevation_m, height_m)
-            rows.append(solar_visible_fraction(sun.seen_from(point), site_horizon(raised, terrain)))
+            rows.append(solar_visible_fraction(sun.seen_from(point), site_horizon(there, terrain)))
         by_height[height_m] = xr.DataArray(
             np.array(rows),
             dims=("site", "time"),

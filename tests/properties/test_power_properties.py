@@ -106,3 +106,27 @@ def test_a_load_is_shed_only_after_every_lower_priority_load_is_at_survival(stat
             assert (mode[lower, t] == 2).all()
         if out.unserved_w.values[t] > 1e-9:
             assert (mode[:, t] == 2).all()  # nothing is left unserved while a load could shed
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    st.lists(fractions, min_size=2, max_size=60),
+    st.floats(0.1, 1.0),
+    st.floats(0.3, 1.0),
+)
+def test_the_sized_battery_is_the_smallest_the_simulation_accepts(visible, depth, round_trip):
+    # A load that cannot shed: the sized battery serves everything, 0.1 % less does not.
+    loads = [module(operating_w=100.0)]
+    env = series(visible)
+
+    def not_served_wh(capacity_wh: float) -> float:
+        tech = battery(capacity_wh, depth_of_discharge=depth, round_trip_efficiency=round_trip)
+        power = system(arrays=[array(0.2)], batteries=[tech])
+        return float(simulate_power(power, loads, env).summary.energy_not_served_wh[0])
+
+    tech = battery(1.0, depth_of_discharge=depth, round_trip_efficiency=round_trip)
+    result = simulate_power(system(arrays=[array(0.2)], batteries=[tech]), loads, env)
+    needed_wh = float(result.summary.required_battery_wh[0])
+    assert not_served_wh(needed_wh * (1 + 1e-9) + 1e-9) <= 1e-6
+    if needed_wh > 1e-6:
+        assert not_served_wh(needed_wh * (1 - 1e-3)) > 0.0

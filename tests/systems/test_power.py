@@ -234,6 +234,7 @@ def test_required_array_is_the_smallest_that_recharges_each_night():
     summary = simulate_power(power, [module(operating_w=LOAD_W)], env).summary
     expected_m2 = (LOAD_W + night_wh / 9.0) / 1361.0
     assert float(summary.required_array_m2[0]) == pytest.approx(expected_m2, rel=3e-3)
+    assert float(summary.required_array_mass_kg[0]) == pytest.approx(2.0 * expected_m2, rel=3e-3)
 
 
 def test_sites_are_simulated_separately():

@@ -45,6 +45,7 @@ def power_report(results: Results) -> list[dict]:
                 "required_battery_wh": number(s.required_battery_wh, 0),
                 "required_battery_mass_kg": number(s.required_battery_mass_kg),
                 "required_array_m2": number(s.required_array_m2, 2),
+                "required_array_mass_kg": number(s.required_array_mass_kg),
                 "min_state_of_charge": number(s.min_state_of_charge, 4),
                 "min_state_of_charge_utc": np.datetime_as_string(
                     s.min_state_of_charge_time.values, unit="s"
@@ -70,10 +71,10 @@ def _print_tables(rows: list[dict], title: str) -> None:
         return "∞" if value is None else format(value * scale, fmt)
 
     table = Table(title=title, title_justify="left")
-    headings = ("site", "dark h", "battery kWh", "kg", "array m²", "min SoC %", "on (UTC)",
-                "unserved kWh", "shed h")  # fmt: skip
-    for heading in headings:
-        table.add_column(heading, justify="left" if heading in ("site", "on (UTC)") else "right")
+    table.add_column("site", min_width=12)
+    for heading in ("dark\nh", "battery\nkWh", "battery\nkg", "array\nm²", "min\nSoC %",
+                    "unmet\nkWh", "shed\nh"):  # fmt: skip
+        table.add_column(heading, justify="right")
     for r in rows:
         table.add_row(
             r["site"],
@@ -82,15 +83,15 @@ def _print_tables(rows: list[dict], title: str) -> None:
             shown(r["required_battery_mass_kg"], ".0f"),
             shown(r["required_array_m2"], ".1f"),
             shown(r["min_state_of_charge"], ".1f", 100.0),
-            r["min_state_of_charge_utc"][:10],
             shown(r["energy_not_served_wh"], ".0f", 1e-3),
             shown(r["shed_hours"], ".0f"),
         )
     out_console.print(table)
     out_console.print(
-        "dark h: longest darkness; battery: smallest that alone carries every load with "
+        "dark: longest darkness; battery: smallest that alone carries every load with "
         "these arrays; array: smallest with the installed storage (∞: none); "
-        "min SoC: lowest state of charge of all storage.",
+        "min SoC: lowest state of charge of all storage (when: --format json); "
+        "unmet: energy not served; shed: hours with a load below its wanted mode.",
         highlight=False,
     )
     names = [o["option"] for o in rows[0]["options"]] if rows else []

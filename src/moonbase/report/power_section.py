@@ -93,7 +93,8 @@ def power_parts(power: PowerResults, png: Callable[[Figure, str], object]) -> di
             ("Battery needed (these arrays)",
              f"{_kwh(float(s.required_battery_wh))}, {float(s.required_battery_mass_kg):,.0f} kg"),
             ("Array needed (installed storage)",
-             f"{array:,.1f} m²" if np.isfinite(array) else "none suffices"),
+             f"{array:,.1f} m², {float(s.required_array_mass_kg):,.0f} kg" if np.isfinite(array)
+             else "none suffices"),
             ("Lowest state of charge",
              f"{lowest} on {_when(s.min_state_of_charge_time.values)} UTC"),
             ("Energy not served", _kwh(float(s.energy_not_served_wh))),

@@ -63,6 +63,7 @@ SUMMARY_ATTRS: dict[str, tuple[str, str]] = {
     "required_battery_wh": ("Wh", "smallest battery that alone carries every wanted load"),
     "required_battery_mass_kg": ("kg", "mass of that battery"),
     "required_array_m2": ("m2", "smallest array area with which the storage carries every load"),
+    "required_array_mass_kg": ("kg", "mass of that array"),
 }
 
 
@@ -319,7 +320,7 @@ def required_array_scale(inputs: SiteInputs, storages: Sequence[Storage]) -> flo
 
     def meets(scale: float) -> bool:
         _, mode, _, unserved, _, _ = run_site(inputs, storages, solar_scale=scale)
-        return bool(np.all(mode == inputs.wanted_mode) and np.all(unserved <= 0.0))
+        return bool(np.all(mode == inputs.wanted_mode) and np.all(unserved <= 1e-9))
 
     if meets(0.0):
         return 0.0
@@ -356,7 +357,7 @@ def simulate_site(
     soc = total_stored / total_capacity if total_capacity > 0 else np.full(len(load), np.nan)
     demand = inputs.demand_w(mode)
     mode_power = np.take_along_axis(inputs.mode_power_w, mode.astype(np.intp), axis=1)
-    generation = inputs.generation_w
+    generation, wanted = inputs.generation_w, inputs.wanted_load_w()
     time = inputs.time
     step = time[1] - time[0]
 
@@ -365,7 +366,7 @@ def simulate_site(
         "radioisotope_w": inputs.radioisotope_w,
         "fission_w": inputs.fission_w,
         "generation_w": generation,
-        "wanted_load_w": inputs.wanted_load_w(),
+        "wanted_load_w": wanted,
         "load_w": load,
         "heater_w": (demand - mode_power).sum(axis=0),
         "unserved_w": unserved,
@@ -408,13 +409,11 @@ def simulate_site(
     out = out.assign_coords(storage=[s.name for s in storages], module=[m.name for m in modules])
 
     battery = power.batteries[0] if power.batteries else None
-    net_wanted = generation - inputs.wanted_load_w()
     if battery is not None:
-        battery_wh, _ = required_storage_wh(net_wanted, inputs.step_h, battery)
+        battery_wh, _ = required_storage_wh(generation - wanted, inputs.step_h, battery)
         battery_kg = battery.mass_for_kg(battery_wh)
     else:
         battery_wh = battery_kg = float("nan")
-    array_m2 = sum(a.area_m2 for a in power.arrays)
     scale = required_array_scale(inputs, storages) if power.arrays else float("nan")
 
     lowest = int(np.nanargmin(soc)) if total_capacity > 0 else 0
@@ -423,7 +422,7 @@ def simulate_site(
     shed_any = (mode > inputs.wanted_mode).any(axis=0)
     summary = {
         "mean_generation_w": float(generation.mean()),
-        "mean_wanted_load_w": float(inputs.wanted_load_w().mean()),
+        "mean_wanted_load_w": float(wanted.mean()),
         "longest_without_solar_h": _longest_run(inputs.solar_w.sum(axis=0) <= 0.0) * inputs.step_h,
         "min_state_of_charge": float(soc[lowest]),
         "min_state_of_charge_time": time[lowest] + step,
@@ -432,7 +431,8 @@ def simulate_site(
         "shed_hours": float(shed_any.sum() * inputs.step_h),
         "required_battery_wh": battery_wh,
         "required_battery_mass_kg": battery_kg,
-        "required_array_m2": scale * array_m2,
+        "required_array_m2": scale * sum(a.area_m2 for a in power.arrays),
+        "required_array_mass_kg": scale * sum(a.mass_kg for a in power.arrays),
     }
     return out, summary, inputs
 
