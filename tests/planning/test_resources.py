@@ -87,3 +87,32 @@ def test_daily_longest_run_stops_at_midnight():
     assert len(days) == 2
     assert longest.tolist() == [4.0, 6.0]
     assert start.tolist() == [20.0, 0.0]
+
+
+def test_a_task_is_a_candidate_only_where_its_needs_can_be_met(scenario):
+    from dataclasses import replace
+
+    from moonbase.planning.portfolio import portfolio_problem
+    from tests.planning.helpers import task
+
+    programme = scenario.programme.model_copy(
+        update={
+            "tasks": [
+                task("psr", missions=["ILRS-2"], needs={"shadowed_area_within_km": 5}),
+                task("long", missions=["ILRS-2"],
+                     operation={"duration": "8h", "cadence": "7d", "supervised": True}),
+                task("dark", missions=["ILRS-2"], needs={"light": "darkness"}),
+                task("late", missions=["ILRS-5"], needs={"min_campaign": "2000d"}),
+                task("fine", missions=["ILRS-2"]),
+            ]
+        }
+    )  # fmt: skip
+    resources = replace(station(days=3, sunlit_days=3, supervised_h=6.0, shadow_km=12.0),
+                        mission_mass_kg=mission_mass_kg(scenario))  # fmt: skip
+    problem = portfolio_problem(programme, resources, ["A"])
+    assert problem.tasks == ("fine",)
+    why = problem.excluded
+    assert "the nearest is 12.0 km" in why["psr"]
+    assert "8 h of supervision; the ground team runs 6 h a day" in why["long"]
+    assert "never offers 2 h of darkness" in why["dark"]
+    assert "needs 2000 days on the surface" in why["late"]

@@ -121,6 +121,11 @@ def _why_not(
     duration_h = task.operation.duration.total_seconds() / 3600.0
     if not _has_run(mask, station.step_h, duration_h):
         return f"{station.site} never offers {duration_h:g} h of {_need_text(task)}"
+    if task.operation.supervised and duration_h > station.supervised_h_per_day + 1e-9:
+        return (
+            f"one operation needs {duration_h:g} h of supervision; the ground team runs "
+            f"{station.supervised_h_per_day:g} h a day"
+        )
     peak = float(station.science_power_w[mask].max()) if mask.any() else 0.0
     if task.power.operating_w > peak:
         return f"operating power {task.power.operating_w:g} W exceeds the peak {peak:.0f} W"
