@@ -32,6 +32,7 @@ from moonbase.errors import (
     ScenarioError,
     ScenarioFileError,
     ThermalInputError,
+    WhatIfError,
 )
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import (
@@ -45,6 +46,16 @@ from moonbase.geometry.times import time_grid
 from moonbase.io.dem_readers import read_dem, read_dem_around, terrain_reader
 from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
+from moonbase.planning.campaign import WhatIf, plan_campaign
+from moonbase.planning.portfolio import (
+    Portfolio,
+    exhaustive_portfolio,
+    portfolio_problem,
+    solve_portfolio,
+)
+from moonbase.planning.programme import ProgrammeResults, plan_programme
+from moonbase.planning.resources import StationResources, station_resources
+from moonbase.planning.schedule import Schedule, schedule_operations
 from moonbase.report.save import save_results
 from moonbase.scenario import Scenario, parse_duration, validate_scenario
 from moonbase.systems.communications import LinkResults, links
@@ -84,25 +95,32 @@ __all__ = [
     "MoonbaseError",
     "OrbitalElements",
     "OutputError",
+    "Portfolio",
     "PowerInputError",
     "PowerResults",
+    "ProgrammeResults",
     "RegolithModel",
     "RegolithParameters",
     "Results",
     "Scenario",
     "ScenarioError",
     "ScenarioFileError",
+    "Schedule",
     "SiteEnvironment",
     "SkyPosition",
+    "StationResources",
     "SurfacePoint",
     "SurfaceSite",
     "ThermalInputError",
     "ThermalResults",
+    "WhatIf",
+    "WhatIfError",
     "Windows",
     "absorbed_flux_w_m2",
     "cut_window",
     "default_scenario",
     "environment",
+    "exhaustive_portfolio",
     "find_windows",
     "horizon_map",
     "illumination_map",
@@ -115,6 +133,9 @@ __all__ = [
     "observe",
     "parametric_dem",
     "parse_duration",
+    "plan_campaign",
+    "plan_programme",
+    "portfolio_problem",
     "propagate",
     "radiator_loads",
     "read_dem",
@@ -122,11 +143,14 @@ __all__ = [
     "regolith_temperature",
     "run",
     "save_results",
+    "schedule_operations",
     "secular_rates",
     "simulate_power",
     "site_environment",
     "site_regolith",
     "slope_and_roughness",
+    "solve_portfolio",
+    "station_resources",
     "terrain_reader",
     "terrain_skyline",
     "thermal",

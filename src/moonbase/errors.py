@@ -126,3 +126,12 @@ class ThermalInputError(MoonbaseError, ValueError):
         self.value = value
         self.allowed = allowed
         super().__init__(f"{name} = {value!r} is out of range: {allowed}")
+
+
+class WhatIfError(MoonbaseError, ValueError):
+    """A what-if names a mission the programme does not have, or a bad slip."""
+
+    def __init__(self, text: str, reason: str):
+        self.text = text
+        self.reason = reason
+        super().__init__(f"invalid what-if {text!r}: {reason}")

@@ -27,6 +27,8 @@ from moonbase.environment.site_environment import (
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
+from moonbase.planning.campaign import WhatIf
+from moonbase.planning.programme import ProgrammeResults, plan_programme
 from moonbase.scenario import Scenario, Site
 from moonbase.systems.communications import LinkResults, links
 from moonbase.systems.power import PowerResults, simulate_power
@@ -58,6 +60,7 @@ class Results:
     power: PowerResults | None = None
     thermal: ThermalResults | None = None
     links: LinkResults | None = None
+    programme: ProgrammeResults | None = None
 
 
 def site_horizon(site: Site, terrain: Horizon | None = None) -> Horizon:
@@ -233,6 +236,8 @@ def run(
     ephemeris: Ephemeris | None = None,
     progress: Callable[[str], None] | None = None,
     read_terrain: TerrainReader | None = None,
+    fairness: str | None = None,
+    what_if: WhatIf | None = None,
 ) -> Results:
     """Run every stage of the scenario and return the results.
 
@@ -247,6 +252,10 @@ def run(
     read_terrain : callable, optional
         Reads the scenario's DEM around a point; needed when the scenario has terrain
         (the command line passes :func:`moonbase.io.dem_readers.terrain_reader`).
+    fairness : {"sum", "maxmin", "nash"}, optional
+        The programme's fairness rule, if not the scenario's.
+    what_if : WhatIf, optional
+        Missions removed or slipped: the programme is re-planned and compared.
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
@@ -286,7 +295,19 @@ def run(
             ephemeris=ephemeris,
             progress=progress,
         )
-    return Results(scenario, env, maps, power, thermal=heat, links=contact)
+    programme = None
+    if scenario.programme is not None:
+        programme = plan_programme(
+            scenario,
+            env.series,
+            maps.suitability if maps is not None else None,
+            power.series if power is not None else None,
+            contact.rates if contact is not None else None,
+            fairness=fairness,
+            what_if=what_if,
+            progress=progress,
+        )
+    return Results(scenario, env, maps, power, thermal=heat, links=contact, programme=programme)
 
 
 def work_units(scenario: Scenario) -> int:
@@ -296,7 +317,8 @@ def work_units(scenario: Scenario) -> int:
     thermal_units = sites
     links_units = sites if scenario.communications is not None else 0
     terrain = scenario.terrain
-    systems = thermal_units + power + links_units
+    schedules = sites if scenario.programme is not None else 0  # one per site
+    systems = thermal_units + power + links_units + schedules
     if terrain is None:
         return sites + systems
     return 2 * sites + (1 if terrain.maps else 0) + systems

@@ -33,3 +33,32 @@ def interval_sets(draw, span: tuple[float, float] = (0.0, 100.0)):
     if len(points) % 2:
         points = points[:-1]
     return np.array(points[0::2]), np.array(points[1::2])
+
+
+@st.composite
+def portfolio_problems(draw, max_tasks: int = 8, max_partners: int = 4, max_missions: int = 3):
+    """A small portfolio problem: integer interest scores (often zero), masses, mission
+    options (every task has at least one), capacities that bind sometimes."""
+    from moonbase.planning.portfolio import PortfolioProblem
+
+    tasks = draw(st.integers(1, max_tasks))
+    partners = draw(st.integers(1, max_partners))
+    missions = draw(st.integers(1, max_missions))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    options = rng.random((tasks, missions)) < 0.4
+    options[np.arange(tasks), rng.integers(0, missions, tasks)] = True
+    value = rng.integers(0, 11, (partners, tasks)) * (rng.random((partners, tasks)) < 0.5)
+    return PortfolioProblem(
+        tasks=tuple(f"t{i}" for i in range(tasks)),
+        partners=tuple(f"P{i}" for i in range(partners)),
+        missions=tuple(f"m{i}" for i in range(missions)),
+        value=value.astype(float),
+        # What each partner wants from the whole catalogue (some tasks are not candidates).
+        ideal=value.sum(axis=1) + rng.integers(0, 5, partners).astype(float),
+        mass_kg=rng.uniform(1.0, 50.0, tasks).round(1),
+        options=options,
+        mission_capacity_kg=rng.uniform(20.0, 120.0, missions).round(1),
+        demand=rng.uniform(0.0, 10.0, (3, tasks)).round(2),
+        capacity=rng.uniform(5.0, 40.0, 3).round(1),
+    )

@@ -41,13 +41,17 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
         "power.nc",  # the default scenario has a power system
         "power_options.csv",
         "power_shed.csv",
-        "contacts.csv",  # and communications
+        "contacts.csv",  # communications
         "links.nc",
+        "portfolio.csv",  # and a science programme
+        "schedule.csv",
+        "campaign.csv",
     }
     html = (out / "report.html").read_text()
     # overview + terrain maps + per site: sky, time series, temperatures, power drawdown,
-    # contact chart
-    assert html.count("data:image/png;base64,") == 1 + 1 + 5 * 2
+    # contact chart; programme: Pareto, Gantt and a timeline per site
+    assert html.count("data:image/png;base64,") == 1 + 1 + 5 * 2 + 2 + 2
+    assert "Science programme" in html
     assert "Terrain around the sites" in html
     assert "Connecting Ridge" in html and "Site comparison" in html
     with xr.open_dataset(out / "environment.nc") as ds:

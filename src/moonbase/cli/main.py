@@ -20,6 +20,7 @@ from moonbase import __version__
 from moonbase.cli.links import links_command
 from moonbase.cli.output import clear_errors as _clear_errors
 from moonbase.cli.output import err_console, out_console, span_from_options
+from moonbase.cli.plan import plan
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
 from moonbase.cli.thermal import thermal
@@ -44,6 +45,7 @@ scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_hel
 app.add_typer(scenario_app, name="scenario")
 app.add_typer(terrain_app, name="terrain")
 app.add_typer(data_app, name="data")
+app.command("plan")(plan)
 app.command()(thermal)
 app.command("links")(links_command)
 app.command()(power)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib.resources
 from pathlib import Path
+from typing import Any
 
 import yaml
 
@@ -12,6 +13,8 @@ from moonbase.io.atomic import write_text_atomically
 from moonbase.scenario import Scenario, validate_scenario
 
 DEFAULT_SCENARIO_NAME = "default_scenario.yaml"
+#: Catalogues shipped with the package, by the name a scenario gives after ``builtin:``.
+BUILTIN_CATALOGUES = {"ilrs-illustrative": "ilrs_catalogue.yaml"}
 
 
 def default_scenario_text() -> str:
@@ -21,14 +24,55 @@ def default_scenario_text() -> str:
     )
 
 
-def _parse(text: str, source: str) -> Scenario:
+def _yaml(text: str, source: str) -> Any:
     try:
-        data = yaml.safe_load(text)
+        return yaml.safe_load(text)
     except yaml.YAMLError as error:
         mark = getattr(error, "problem_mark", None)
         where = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
         problem = getattr(error, "problem", None) or "malformed YAML"
         raise ScenarioFileError(source, f"not valid YAML{where}: {problem}") from None
+
+
+def _read(path: Path) -> str:
+    try:
+        return path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise ScenarioFileError(str(path), "no such file") from None
+    except IsADirectoryError:
+        raise ScenarioFileError(str(path), "it is a directory, not a file") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ScenarioFileError(str(path), str(error)) from None
+
+
+def read_catalogue(reference: str, base_dir: Path | None = None) -> list:
+    """Return the task list of a catalogue file (``tasks:``), given as a path relative
+    to ``base_dir`` or as ``builtin:NAME``."""
+    if reference.startswith("builtin:"):
+        name = reference.removeprefix("builtin:")
+        if name not in BUILTIN_CATALOGUES:
+            raise ScenarioFileError(
+                reference, f"no built-in catalogue {name!r}; built-in: {sorted(BUILTIN_CATALOGUES)}"
+            )
+        resource = importlib.resources.files("moonbase") / "data" / BUILTIN_CATALOGUES[name]
+        text, source = resource.read_text(encoding="utf-8"), reference
+    else:
+        path = Path(reference)
+        path = path if path.is_absolute() or base_dir is None else base_dir / path
+        text, source = _read(path), str(path)
+    data = _yaml(text, source)
+    if not isinstance(data, dict) or not isinstance(data.get("tasks"), list):
+        raise ScenarioFileError(source, "a task catalogue must be a mapping with a `tasks:` list")
+    return data["tasks"]
+
+
+def _parse(text: str, source: str, base_dir: Path | None = None) -> Scenario:
+    data = _yaml(text, source)
+    programme = data.get("programme") if isinstance(data, dict) else None
+    if isinstance(programme, dict) and isinstance(programme.get("catalogue"), str):
+        inline = programme.get("tasks") or []
+        if isinstance(inline, list):
+            programme["tasks"] = inline + read_catalogue(programme["catalogue"], base_dir)
     return validate_scenario(data, source)
 
 
@@ -38,7 +82,8 @@ def default_scenario() -> Scenario:
 
 
 def load_scenario(path: str | Path) -> Scenario:
-    """Read and validate a scenario file.
+    """Read and validate a scenario file (and the task catalogue it names, relative to
+    the file's folder).
 
     Raises
     ------
@@ -48,15 +93,7 @@ def load_scenario(path: str | Path) -> Scenario:
         If its content is not a valid scenario (every failing field listed).
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise ScenarioFileError(str(path), "no such file") from None
-    except IsADirectoryError:
-        raise ScenarioFileError(str(path), "it is a directory, not a file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise ScenarioFileError(str(path), str(error)) from None
-    return _parse(text, str(path))
+    return _parse(_read(path), str(path), path.parent)
 
 
 def write_default_scenario(path: str | Path, *, overwrite: bool = False) -> Path:

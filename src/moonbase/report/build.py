@@ -16,6 +16,7 @@ from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_p
 from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
 from moonbase.report.power_section import PowerPart, power_parts
+from moonbase.report.programme_section import ProgrammeSection, programme_section
 from moonbase.report.thermal_section import ThermalPart, thermal_parts
 from moonbase.terrain.parametric import south_pole_features
 
@@ -65,6 +66,7 @@ class ReportModel:
     exports: list[str]
     terrain: TerrainSection | None = None
     links: LinksSection | None = None
+    programme: ProgrammeSection | None = None
 
 
 def _png(fig: Figure, title: str) -> ReportFigure:
@@ -232,4 +234,9 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         exports=exports,
         terrain=_terrain_section(results),
         links=links_section(results.links, _png),
+        programme=(
+            programme_section(scenario, results.programme, _png)
+            if results.programme is not None
+            else None
+        ),
     )

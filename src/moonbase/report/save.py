@@ -9,6 +9,7 @@ import xarray as xr
 from moonbase.io.atomic import write_text_atomically
 from moonbase.io.exports import statistics_table, write_csv, write_netcdf
 from moonbase.pipeline import Results
+from moonbase.planning.programme import portfolio_table, schedule_table
 from moonbase.report.build import build_report
 from moonbase.report.render import render_html
 
@@ -25,6 +26,9 @@ LINKS_NAME = "links.nc"
 POWER_NAME = "power.nc"
 POWER_OPTIONS_NAME = "power_options.csv"
 POWER_SHED_NAME = "power_shed.csv"
+PORTFOLIO_NAME = "portfolio.csv"
+SCHEDULE_NAME = "schedule.csv"
+CAMPAIGN_NAME = "campaign.csv"
 
 
 def save_results(results: Results, out_dir: str | Path) -> list[Path]:
@@ -32,7 +36,8 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
     ``thermal.nc`` and ``thermal_modules.csv``; with a power system, ``power.nc``,
     ``power_options.csv`` and ``power_shed.csv``; with communications, ``contacts.csv``
-    and ``links.nc``).
+    and ``links.nc``; with a programme, ``portfolio.csv``, ``schedule.csv`` and
+    ``campaign.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written.
@@ -65,6 +70,13 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         written.append(write_netcdf(power.series.merge(power.summary), out / POWER_NAME))
         written.append(write_csv(power.options, out / POWER_OPTIONS_NAME))
         written.append(write_csv(power.shed, out / POWER_SHED_NAME))
+    if results.programme is not None:
+        programme = results.programme
+        written.append(
+            write_csv(portfolio_table(results.scenario, programme), out / PORTFOLIO_NAME)
+        )
+        written.append(write_csv(schedule_table(programme), out / SCHEDULE_NAME))
+        written.append(write_csv(programme.campaign.missions, out / CAMPAIGN_NAME))
     model = build_report(results, [p.name for p in written])
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written

@@ -18,6 +18,7 @@ from moonbase.errors import HorizonError, Problem, ScenarioError
 from moonbase.scenario.communications import Communications
 from moonbase.scenario.fields import Duration, Latitude, Longitude, Model, parse_duration, utc
 from moonbase.scenario.power import PowerSystem
+from moonbase.scenario.programme import Programme
 from moonbase.scenario.station import Module, Station
 from moonbase.scenario.thermal import ThermalSettings
 
@@ -25,6 +26,7 @@ __all__ = [
     "Communications",
     "Module",
     "PowerSystem",
+    "Programme",
     "Scenario",
     "Station",
     "parse_duration",
@@ -147,6 +149,7 @@ class Scenario(Model):
     communications: Communications | None = None
     power: PowerSystem | None = None
     thermal: ThermalSettings | None = None
+    programme: Programme | None = None
 
     @model_validator(mode="after")
     def _unique_names(self) -> Scenario:
@@ -215,6 +218,39 @@ class Scenario(Model):
                 )
         return self
 
+    @model_validator(mode="after")
+    def _programme_known(self) -> Scenario:
+        programme = self.programme
+        if programme is None:
+            return self
+        codes = sorted(p.code for p in self.partners)
+        modules = {m.name for m in self.station.modules}
+        sites = [s.name for s in self.sites]
+        if programme.site is not None and programme.site not in sites:
+            raise ValueError(f"programme.site: no site named {programme.site!r}; sites are {sites}")
+        scale = programme.interest_scale
+        for i, task in enumerate(programme.tasks):
+            where = f"programme.tasks[{i}] ({task.id})"
+            for code in [*task.partners, *task.interest]:
+                if code not in codes:
+                    raise ValueError(
+                        f"{where}: {code!r} is not a partner code; partners are {codes}"
+                    )
+            for code, score in task.interest.items():
+                if not scale.min <= score <= scale.max:
+                    raise ValueError(
+                        f"{where}.interest.{code}: score {score:g} is outside the scale "
+                        f"{scale.min:g}..{scale.max:g} (programme.interest_scale)"
+                    )
+        for i, mission in enumerate(programme.missions):
+            for name in mission.modules:
+                if name not in modules:
+                    raise ValueError(
+                        f"programme.missions[{i}] ({mission.name}).modules: no station module "
+                        f"named {name!r}; modules are {sorted(modules)}"
+                    )
+        return self
+
 
 def _location(loc: tuple, data: Any) -> str:
     """Render a pydantic error location as ``sites[2] (Ridge).lat_deg``."""
@@ -226,7 +262,7 @@ def _location(loc: tuple, data: Any) -> str:
         except (KeyError, IndexError, TypeError):
             node = None
         if isinstance(part, int) and parts:
-            name = node.get("name") if isinstance(node, dict) else None
+            name = (node.get("name") or node.get("id")) if isinstance(node, dict) else None
             parts[-1] += f"[{part}]" + (f" ({name})" if name else "")
         else:
             parts.append(str(part))
