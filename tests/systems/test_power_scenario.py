@@ -2,25 +2,16 @@
 
 from __future__ import annotations
 
-import copy
-
 import pytest
-import yaml
 
-from moonbase.errors import ScenarioError
-from moonbase.io.scenario_files import default_scenario, default_scenario_text
+from moonbase.io.scenario_files import default_scenario
 from moonbase.scenario import validate_scenario
+from tests.scenario_helpers import default_data, problems
 
 
 @pytest.fixture
 def data() -> dict:
-    return copy.deepcopy(yaml.safe_load(default_scenario_text()))
-
-
-def _problems(data: dict) -> str:
-    with pytest.raises(ScenarioError) as caught:
-        validate_scenario(data, "my.yaml")
-    return str(caught.value)
+    return default_data()
 
 
 def test_default_power_system_is_sourced():
@@ -43,7 +34,7 @@ def test_scenario_without_power_is_valid(data):
 
 def test_negative_capacity_is_named(data):
     data["power"]["batteries"][0]["capacity_wh"] = -5
-    message = _problems(data)
+    message = problems(data)
     assert "power.batteries[0] (Energy module battery).capacity_wh" in message
     assert "greater than or equal to 0" in message
     assert "got -5" in message
@@ -52,7 +43,7 @@ def test_negative_capacity_is_named(data):
 def test_efficiency_above_one_is_named(data):
     data["power"]["arrays"][1]["cell_efficiency"] = 1.3
     data["power"]["fuel_cells"][0]["round_trip_efficiency"] = 1.2
-    message = _problems(data)
+    message = problems(data)
     assert "power.arrays[1] (Lander array).cell_efficiency" in message
     assert "power.fuel_cells[0] (Regenerative fuel cell).round_trip_efficiency" in message
     assert message.count("less than or equal to 1") == 2
@@ -60,20 +51,20 @@ def test_efficiency_above_one_is_named(data):
 
 def test_unknown_mounting_is_named(data):
     data["power"]["arrays"][0]["mounting"] = "sideways"
-    message = _problems(data)
+    message = problems(data)
     assert "power.arrays[0] (Main array).mounting" in message
     assert "'fixed', 'vertical_tracking' or 'full_tracking'" in message
 
 
 def test_owner_must_be_a_partner(data):
     data["power"]["rtgs"][0]["owner"] = "NASA"
-    message = _problems(data)
+    message = problems(data)
     assert "power.rtgs[0] (Radioisotope generator).owner: 'NASA' is not a partner code" in message
 
 
 def test_rhu_must_warm_a_known_module(data):
     data["power"]["rhus"][0]["module"] = "Greenhouse"
-    message = _problems(data)
+    message = problems(data)
     assert "power.rhus[0] (Lander heater units).module: 'Greenhouse' is not a station module" in (
         message
     )
@@ -81,10 +72,10 @@ def test_rhu_must_warm_a_known_module(data):
 
 def test_initial_charge_below_usable_depth_is_refused(data):
     data["power"]["batteries"][0]["initial_state_of_charge"] = 0.1
-    message = _problems(data)
+    message = problems(data)
     assert "initial_state_of_charge must be at least 1 - depth_of_discharge (0.2)" in message
 
 
 def test_source_names_are_unique(data):
     data["power"]["fuel_cells"][0]["name"] = "Main array"
-    assert "'Main array' is used by another power source" in _problems(data)
+    assert "'Main array' is used by another power source" in problems(data)

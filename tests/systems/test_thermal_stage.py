@@ -49,5 +49,5 @@ def test_run_gives_each_site_regolith_and_module_deficits(small, eph):
 def test_unknown_site_in_slopes_is_named():
     data = yaml.safe_load(default_scenario_text())
     data["thermal"] = {"slopes": [{"site": "Nowhere", "slope_deg": 5}]}
-    with pytest.raises(ValueError, match=r"thermal.slopes\[0\]: site 'Nowhere' is not a site"):
+    with pytest.raises(ValueError, match=r"thermal.slopes\[0\].site: 'Nowhere' is not a site"):
         validate_scenario(data)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import copy
 from datetime import timedelta
 
 import pytest
@@ -11,17 +10,12 @@ import yaml
 from moonbase.errors import DurationError, ScenarioError, ScenarioFileError
 from moonbase.io.scenario_files import default_scenario, default_scenario_text, load_scenario
 from moonbase.scenario import parse_duration, validate_scenario
+from tests.scenario_helpers import default_data, problems
 
 
 @pytest.fixture
 def data() -> dict:
-    return copy.deepcopy(yaml.safe_load(default_scenario_text()))
-
-
-def _problems(data: dict) -> str:
-    with pytest.raises(ScenarioError) as caught:
-        validate_scenario(data, "my.yaml")
-    return str(caught.value)
+    return default_data()
 
 
 def test_default_scenario_is_valid_and_sourced():
@@ -38,14 +32,14 @@ def test_default_scenario_is_valid_and_sourced():
 
 def test_unknown_field_is_named(data):
     data["sites"][1]["colour"] = "red"
-    message = _problems(data)
+    message = problems(data)
     assert "my.yaml" in message
     assert "sites[1] (Peak near Shackleton).colour: unknown field" in message
 
 
 def test_latitude_of_95_is_named(data):
     data["sites"][0]["lat_deg"] = 95
-    message = _problems(data)
+    message = problems(data)
     assert "sites[0] (Connecting Ridge).lat_deg" in message
     assert "less than or equal to 90" in message
     assert "got 95" in message
@@ -53,7 +47,7 @@ def test_latitude_of_95_is_named(data):
 
 def test_span_outside_ephemeris_is_named(data):
     data["span"]["stop"] = "2060-01-01T00:00:00Z"
-    message = _problems(data)
+    message = problems(data)
     assert "span.stop" in message
     assert "outside the ephemeris" in message
     assert "1900-01-01" in message and "2050-12-31" in message
@@ -61,7 +55,7 @@ def test_span_outside_ephemeris_is_named(data):
 
 def test_negative_step_is_named(data):
     data["span"]["step"] = "-1h"
-    message = _problems(data)
+    message = problems(data)
     assert "span.step: must be positive" in message
 
 
@@ -69,17 +63,17 @@ def test_every_problem_is_listed_at_once(data):
     data["sites"][0]["lat_deg"] = 95
     data["span"]["step"] = "-1h"
     data["ground_stations"][0]["lat_deg"] = 100
-    message = _problems(data)
+    message = problems(data)
     assert "3 problems" in message
     assert "ground_stations[0] (Jiamusi).lat_deg" in message
 
 
 def test_stop_before_start_and_duplicate_names(data):
     data["span"]["stop"] = "2029-01-01T00:00:00Z"
-    assert "stop must be later than start" in _problems(data)
+    assert "stop must be later than start" in problems(data)
     data = yaml.safe_load(default_scenario_text())
     data["sites"][1]["name"] = data["sites"][0]["name"]
-    assert "sites: name 'Connecting Ridge' appears more than once" in _problems(data)
+    assert "sites: name 'Connecting Ridge' appears more than once" in problems(data)
 
 
 def test_horizon_mask_forms(data):
@@ -88,9 +82,9 @@ def test_horizon_mask_forms(data):
     data["sites"][0]["horizon_mask"] = {"azimuth_deg": [0, 180], "elevation_deg": [1, 2]}
     assert validate_scenario(data).sites[0].horizon_mask.elevation_deg == [1, 2]
     data["sites"][0]["horizon_mask"] = {"azimuth_deg": [180, 0], "elevation_deg": [1, 2]}
-    assert "increase strictly" in _problems(data)
+    assert "increase strictly" in problems(data)
     data["sites"][0]["horizon_mask"] = {}
-    assert "give either constant_deg" in _problems(data)
+    assert "give either constant_deg" in problems(data)
 
 
 def test_longitudes_are_normalised_east():
@@ -147,21 +141,21 @@ def test_default_station_modules_are_owned_by_partners_and_labelled():
 
 def test_module_owner_must_be_a_partner(data):
     data["station"]["modules"][0]["owner"] = "NASA"
-    message = _problems(data)
-    assert "owner 'NASA' is not a partner code" in message
+    message = problems(data)
+    assert "station.modules[0] (Command centre).owner: 'NASA' is not a partner code" in message
     assert "Command centre" in message
 
 
 def test_module_power_modes_must_be_ordered(data):
     data["station"]["modules"][1]["power"]["survival_w"] = 5000
-    message = _problems(data)
+    message = problems(data)
     assert "station.modules[1] (Energy module).power" in message
     assert "survival_w <= standby_w <= operating_w" in message
 
 
 def test_module_names_are_unique(data):
     data["station"]["modules"][1]["name"] = data["station"]["modules"][0]["name"]
-    assert "name 'Command centre' appears more than once" in _problems(data)
+    assert "name 'Command centre' appears more than once" in problems(data)
 
 
 def test_utc_datetime_accepts_a_yaml_date():

@@ -166,15 +166,13 @@ class Scenario(Model):
     def _modules_known(self) -> Scenario:
         codes = {p.code for p in self.partners}
         seen: set[str] = set()
-        for module in self.station.modules:
+        for i, module in enumerate(self.station.modules):
             if module.name in seen:
                 raise ValueError(f"station.modules: name {module.name!r} appears more than once")
             seen.add(module.name)
-            if module.owner not in codes:
-                raise ValueError(
-                    f"station.modules ({module.name}): owner {module.owner!r} is not a partner "
-                    f"code; partners are {sorted(codes)}"
-                )
+            _require(
+                module.owner, codes, f"station.modules[{i}] ({module.name}).owner", "a partner code"
+            )
         return self
 
     @model_validator(mode="after")
@@ -193,16 +191,9 @@ class Scenario(Model):
         for field, source in self.power.sources():
             index = counts[field] = counts.get(field, -1) + 1
             where = f"power.{field}[{index}] ({source.name})"
-            if source.owner not in codes:
-                raise ValueError(
-                    f"{where}.owner: {source.owner!r} is not a partner code; "
-                    f"partners are {sorted(codes)}"
-                )
-            if field == "rhus" and source.module not in modules:
-                raise ValueError(
-                    f"{where}.module: {source.module!r} is not a station module; "
-                    f"modules are {sorted(modules)}"
-                )
+            _require(source.owner, codes, f"{where}.owner", "a partner code")
+            if field == "rhus":
+                _require(source.module, modules, f"{where}.module", "a station module")
         return self
 
     @model_validator(mode="after")
@@ -211,11 +202,7 @@ class Scenario(Model):
             return self
         names = {s.name for s in self.sites}
         for index, slope in enumerate(self.thermal.slopes):
-            if slope.site not in names:
-                raise ValueError(
-                    f"thermal.slopes[{index}]: site {slope.site!r} is not a site; "
-                    f"sites are {sorted(names)}"
-                )
+            _require(slope.site, names, f"thermal.slopes[{index}].site", "a site")
         return self
 
     @model_validator(mode="after")
@@ -223,20 +210,17 @@ class Scenario(Model):
         programme = self.programme
         if programme is None:
             return self
-        codes = sorted(p.code for p in self.partners)
+        codes = {p.code for p in self.partners}
         modules = {m.name for m in self.station.modules}
-        sites = [s.name for s in self.sites]
-        if programme.site is not None and programme.site not in sites:
-            raise ValueError(f"programme.site: no site named {programme.site!r}; sites are {sites}")
+        if programme.site is not None:
+            _require(programme.site, {s.name for s in self.sites}, "programme.site", "a site")
         scale = programme.interest_scale
         for i, task in enumerate(programme.tasks):
             where = f"programme.tasks[{i}] ({task.id})"
-            for code in [*task.partners, *task.interest]:
-                if code not in codes:
-                    raise ValueError(
-                        f"{where}: {code!r} is not a partner code; partners are {codes}"
-                    )
+            for code in task.partners:
+                _require(code, codes, f"{where}.partners", "a partner code")
             for code, score in task.interest.items():
+                _require(code, codes, f"{where}.interest", "a partner code")
                 if not scale.min <= score <= scale.max:
                     raise ValueError(
                         f"{where}.interest.{code}: score {score:g} is outside the scale "
@@ -244,12 +228,19 @@ class Scenario(Model):
                     )
         for i, mission in enumerate(programme.missions):
             for name in mission.modules:
-                if name not in modules:
-                    raise ValueError(
-                        f"programme.missions[{i}] ({mission.name}).modules: no station module "
-                        f"named {name!r}; modules are {sorted(modules)}"
-                    )
+                _require(
+                    name,
+                    modules,
+                    f"programme.missions[{i}] ({mission.name}).modules",
+                    "a station module",
+                )
         return self
+
+
+def _require(value: str, known: set[str], where: str, what: str) -> None:
+    """Raise a ValueError naming ``where`` unless ``value`` is one of ``known``."""
+    if value not in known:
+        raise ValueError(f"{where}: {value!r} is not {what}; choose one of {sorted(known)}")
 
 
 def _location(loc: tuple, data: Any) -> str:
