@@ -259,6 +259,8 @@ def run(
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
+    if what_if and scenario.programme is not None:  # before any long work
+        what_if.check([m.name for m in scenario.programme.missions])
     skylines, maps, source = None, None, None
     if scenario.terrain is not None:
         if read_terrain is None:

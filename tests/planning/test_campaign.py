@@ -129,3 +129,14 @@ def test_replanning_without_a_mission_reports_what_is_lost(raw):
     assert results.campaign.missions.set_index("mission").status["Chang'e-7"] == "removed"
     assert set(results.rules) == {"sum", "maxmin", "nash"}
     assert list(results.schedules) == ["Connecting Ridge"]
+
+
+def test_run_refuses_an_unknown_what_if_mission_before_any_long_work():
+    from moonbase.io.scenario_files import default_scenario
+    from moonbase.pipeline import run
+
+    def no_terrain_reading(*_):
+        pytest.fail("the pipeline read terrain before checking the what-if")
+
+    with pytest.raises(WhatIfError, match="no mission named 'Luna-99'"):
+        run(default_scenario(), read_terrain=no_terrain_reading, what_if=WhatIf(("Luna-99",)))

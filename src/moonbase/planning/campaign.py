@@ -39,6 +39,12 @@ class WhatIf:  # the empty what-if (nothing removed or slipped) is the plan itse
     def __bool__(self) -> bool:
         return bool(self.without or self.slips)
 
+    def check(self, missions: list[str]) -> None:
+        """Raise :class:`WhatIfError` for a mission it names that is not in ``missions``."""
+        for name in [*self.without, *self.slips]:
+            if name not in missions:
+                raise WhatIfError(name, f"no mission named {name!r}; missions are {missions}")
+
     def describe(self) -> str:
         parts = [f"without {name}" for name in self.without]
         parts += [f"{name} slipped {delay.days} days" for name, delay in self.slips.items()]
@@ -107,9 +113,7 @@ def plan_campaign(
     programme = scenario.programme
     what_if = what_if or WhatIf()
     missions = {m.name: m for m in programme.missions}
-    for name in [*what_if.without, *what_if.slips]:
-        if name not in missions:
-            raise WhatIfError(name, f"no mission named {name!r}; missions are {list(missions)}")
+    what_if.check(list(missions))
     changes: list[str] = []
     gone: dict[str, str] = {name: "removed" for name in what_if.without}
     launch = {n: m.launch + what_if.slips.get(n, timedelta(0)) for n, m in missions.items()}
