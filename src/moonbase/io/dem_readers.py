@@ -213,6 +213,35 @@ def read_dem_around(
     return read_dem(path, window=(rows, cols), allow_nodata=True)
 
 
+def native_pixel_m(dem: Dem) -> float:
+    """Return a DEM's pixel size in metres (for a lat/lon grid, along the meridian)."""
+    if dem.crs.is_geographic:
+        return float(np.radians(dem.resolution[1]) * MOON_RADIUS_M)
+    return float(dem.resolution[1])
+
+
+def read_far_field(
+    path: str | Path, near: Dem, *, reach_m: float, resolution_m: float | None = None
+) -> Dem:
+    """Read a far field for the window ``near`` from the DEM at ``path``.
+
+    A grid in ``near``'s CRS reaching ``reach_m`` past each of its edges, at
+    ``resolution_m`` (default: the file's own pixel, never finer than ``near``'s); see
+    :func:`moonbase.terrain.window.cut_far_field`.
+    """
+    from moonbase.terrain.window import cut_far_field
+
+    rows, cols = near.shape
+    lon, lat = near.to_lonlat(near.x[cols // 2], near.y[rows // 2])
+    side_m = max(rows, cols) * near.resolution[0] + 2.0 * reach_m
+    source = read_dem_around(
+        path, center_lat_deg=float(lat), center_lon_deg=float(lon), size_m=side_m
+    )
+    if resolution_m is None:
+        resolution_m = max(native_pixel_m(source), near.resolution[0])
+    return cut_far_field(source, near, reach_m=reach_m, resolution_m=resolution_m)
+
+
 #: Pixel size of the built-in parametric terrain before windows are cut from it.
 BUILTIN_RESOLUTION_M = 500.0
 

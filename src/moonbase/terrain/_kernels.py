@@ -77,9 +77,9 @@ def _march_one(z, zc, far, cmap, pixel_m, azimuth_rad, radius_m, z0, row, col):
     """Highest elevation (rad) along one ray from (row, col) at height z0, and where.
 
     The composite terrain: the fine grid ``z`` at every column (row) centre line the ray
-    crosses inside the box of pixel centres; past it, when ``far``, the coarse grid
-    ``zc`` at every *coarse* column (row) centre line the ray crosses, until the ray
-    leaves it. ``cmap = (cm_col, cm_row, s)`` maps fine (row, col) to coarse
+    crosses inside the box of pixel centres; more than one coarse pixel past it, when
+    ``far``, the coarse grid ``zc`` at every *coarse* column (row) centre line the ray
+    crosses, until the ray leaves it. ``cmap = (cm_col, cm_row, s)`` maps fine (row, col) to coarse
     ``(cm_row + s row, cm_col + s col)``. Bilinear heights; exact sphere geometry.
     Returns the elevation (-inf if nothing lies ahead), the distance (m) of the highest
     point, and how far (m) the ray runs in the terrain.
@@ -114,7 +114,8 @@ def _march_one(z, zc, far, cmap, pixel_m, azimuth_rad, radius_m, z0, row, col):
             k_c = ((index - cm_row) / s - row) / dr
         r = row + k_c * dr
         c = col + k_c * dc
-        if k_c <= 0.0 or not (r < 0.0 or c < 0.0 or r > n_rows - 1 or c > n_cols - 1):
+        gap = max(1.0, 1.0 / s)  # far field starts one coarse pixel past the box
+        if k_c <= 0.0 or not (r < -gap or c < -gap or r > n_rows - 1 + gap or c > n_cols - 1 + gap):
             continue
         coarse_r = cm_row + s * r
         coarse_c = cm_col + s * c

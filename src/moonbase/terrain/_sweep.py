@@ -6,8 +6,9 @@ axis reversed, transposed, transposed and reversed), so a ray advances one colum
 ``m`` per step while its minor coordinate ``r`` moves by ``tt`` (``|tt| <= 1``).
 
 Terrain is a *composite*: the fine grid inside its box of pixel centres, sampled where
-a ray crosses fine column centre lines; outside that box, an optional coarser grid (the
-far field), sampled where the ray crosses *its* column centre lines. Heights between
+a ray crosses fine column centre lines; more than one coarse pixel outside that box, an
+optional coarser grid (the far field), sampled where the ray crosses *its* column
+centre lines. Heights between
 rows are linear (the bilinear surface on a column line).
 
 Geometry is the exact sphere: a sample at distance ``d`` along the grid ray, height
@@ -57,9 +58,15 @@ def _lerp(z, r, m):
 
 
 @njit(cache=True, inline="always")
-def _outside(m_pos, r_pos, n_minor, n_major):
-    """Whether a position lies outside the fine grid's box of pixel centres."""
-    return m_pos < 0.0 or m_pos > n_major - 1 or r_pos < 0.0 or r_pos > n_minor - 1
+def _outside(m_pos, r_pos, n_minor, n_major, s):
+    """Whether a position is far-field terrain: past the fine grid's box of pixel
+    centres by more than one coarse pixel (``1 / s`` fine pixels, at least one).
+
+    The gap keeps a window-edge pixel from seeing a coarse sample a few metres away
+    whose height disagrees with the fine grid's (different products, resolutions).
+    """
+    gap = max(1.0, 1.0 / s)
+    return m_pos < -gap or m_pos > n_major - 1 + gap or r_pos < -gap or r_pos > n_minor - 1 + gap
 
 
 @njit(cache=True, inline="always")
@@ -125,7 +132,7 @@ def _sweep_line(
                 break
             r_c = b + tt * mc[c]
             row_c = cr0 + s * r_c
-            if 0.0 <= row_c <= zc.shape[0] - 1 and _outside(mc[c], r_c, n_minor, n_major):
+            if 0.0 <= row_c <= zc.shape[0] - 1 and _outside(mc[c], r_c, n_minor, n_major, s):
                 a = radius_m + _lerp(zc, row_c, c)
                 coarse_x[n_coarse] = a * sc[c]
                 coarse_y[n_coarse] = a * cc[c] - radius_m
@@ -233,7 +240,7 @@ def _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, near_k, zo, radius_m, tables):
     n_minor, n_major = zf.shape
     k = mc[c] - m
     rr = r + tt * k
-    if k <= near_k or not _outside(mc[c], rr, n_minor, n_major):
+    if k <= near_k or not _outside(mc[c], rr, n_minor, n_major, s):
         return -np.inf
     row_c = cr0 + s * rr
     if not (0.0 <= row_c <= zc.shape[0] - 1):

@@ -14,6 +14,8 @@ azimuth, ready for the site environment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import xarray as xr
 
@@ -224,8 +226,15 @@ def horizon_dataset(
     *,
     height_m: float,
     far_field: Dem | None = None,
+    rows: slice = slice(None),
+    cols: slice = slice(None),
 ) -> xr.Dataset:
-    """Label an (azimuth, y, x) horizon array of ``dem`` as the map's Dataset."""
+    """Label an (azimuth, y, x) horizon array of ``dem[rows, cols]`` as the map's Dataset.
+
+    Coordinates come from the whole grid's, so a tile's are exactly the map's.
+    """
+    x, y = dem.x[cols], dem.y[rows]
+    convergence = dem.convergence_deg(*dem.to_lonlat(*np.meshgrid(x, y)))
     attrs = {
         "crs_wkt": dem.crs.to_wkt(),
         "observer_height_m": float(height_m),
@@ -247,7 +256,7 @@ def horizon_dataset(
             ),
             "grid_convergence_deg": (
                 ("y", "x"),
-                dem.grid_convergence_deg().astype(np.float32),
+                convergence.astype(np.float32),
                 {"units": "deg", "long_name": "grid azimuth of local north"},
             ),
         },
@@ -257,8 +266,8 @@ def horizon_dataset(
                 np.asarray(azimuths_deg, dtype=np.float64),
                 {"units": "deg", "long_name": "grid azimuth, clockwise from +y"},
             ),
-            "x": ("x", dem.x, {"units": "m"}),
-            "y": ("y", dem.y, {"units": "m"}),
+            "x": ("x", x, {"units": "m"}),
+            "y": ("y", y, {"units": "m"}),
         },
         attrs=attrs,
     ).transpose("y", "x", "azimuth")
@@ -272,6 +281,7 @@ def horizon_map(
     far_field: Dem | None = None,
     near_px: int = NEAR_FIELD_PX,
     threads: int = 2,
+    progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Compute the horizon elevation of every pixel of ``dem`` for ``azimuths`` directions.
 
@@ -279,6 +289,7 @@ def horizon_map(
     above the ground; terrain is searched to the window's edge and, with ``far_field``
     (a coarser grid in the same CRS around the window, see
     :func:`moonbase.terrain.window.cut_far_field`), on to the far field's edge.
+    ``progress(azimuths done, azimuths)`` is called as the work advances.
 
     Returns
     -------
@@ -299,9 +310,20 @@ def horizon_map(
             f"{MAX_MAP_BYTES / 2**30:.0f} GiB in memory)",
         )
     problem = HorizonProblem(dem, far_field)
-    out = problem.block(
-        slice(None), slice(None), az, height_m=height_m, near_px=near_px, threads=threads
-    )
+    out = np.empty((az.size, *dem.shape), dtype=np.float32)
+    # Azimuths in batches (each independent of the others) so progress can be shown.
+    batch = max(int(threads), -(-az.size // 24)) if progress is not None else az.size
+    for start in range(0, az.size, batch):
+        out[start : start + batch] = problem.block(
+            slice(None),
+            slice(None),
+            az[start : start + batch],
+            height_m=height_m,
+            near_px=near_px,
+            threads=threads,
+        )
+        if progress is not None:
+            progress(min(start + batch, az.size), az.size)
     return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field)
 
 
