@@ -43,7 +43,7 @@ def run_kernel(z, pixel_m, azimuths_deg, *, radius_m=MOON_RADIUS_M, height_m=0.0
         np.array([0, out.shape[1]]),
         np.array([0, out.shape[2]]),
         out,
-        2,
+        problem._codes_buffers(2),
     )
     return out
 

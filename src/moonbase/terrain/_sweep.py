@@ -42,7 +42,7 @@ import math
 import numpy as np
 from numba import njit, prange
 
-from moonbase.terrain._kernels import fast_atan_deg, ray_direction
+from moonbase.terrain._kernels import ray_direction
 
 #: Line tangent code for "no sample ahead"; fine samples are coded by their column
 #: (>= 0), coarse samples by ``-2 - column``.
@@ -370,6 +370,31 @@ def _pixels_row(
         best[i] = v
 
 
+@njit(cache=True, fastmath=True)
+def _atan_deg_row(tangents, out, width):
+    """``out[i] = atan(tangents[i])`` in degrees, -90 for -inf; branch-free, vectorises.
+
+    The minimax polynomial of ``_kernels.fast_atan_deg`` (within 6e-4 deg), with the
+    reflection ``atan(x) = pi/2 - atan(1/x)`` for ``|x| > 1`` done by selection.
+    """
+    for i in range(width):
+        x = tangents[i]
+        ax = abs(x)
+        invert = ax > 1.0
+        a = (1.0 / ax) if invert else ax
+        a2 = a * a
+        p = a * (
+            0.99997726
+            + a2
+            * (
+                -0.33262347
+                + a2 * (0.19354346 + a2 * (-0.11643287 + a2 * (0.05265332 + a2 * -0.01172120)))
+            )
+        )
+        p = (0.5 * math.pi - p) if invert else p
+        out[i] = math.copysign(p, x) * (180.0 / math.pi)
+
+
 @njit(cache=True)
 def _azimuth_tables(n_major, mc, step_m, radius_m, tables):
     """Fill sin/cos of each fine and coarse column's angle along the ray, and of k steps.
@@ -468,8 +493,9 @@ def _one_azimuth(
             best,
             z0,
         )
+        _atan_deg_row(best, z0, width)
         for i in range(width):
-            e = fast_atan_deg(best[i])
+            e = z0[i]
             m = c_lo + i
             # Back to the caller's (row, col), relative to the output's origin.
             if frame == 0:
@@ -496,7 +522,7 @@ def horizon_block(
     rows,
     cols,
     out,
-    chunks,
+    codes_buffers,
 ):
     """Fill ``out[a]`` (deg) for the pixels ``rows[0]:rows[1]``, ``cols[0]:cols[1]``.
 
@@ -504,16 +530,19 @@ def horizon_block(
     transposed, transposed and reversed), each C-contiguous; ``coarse_grids`` the same
     for the far field (ignored unless ``far``); ``maps[f] = (cm0, cr0, s)`` maps frame
     f's fine (major, minor) to coarse: ``C = cm0 + s * m``, ``R = cr0 + s * r``.
-    Azimuths (clockwise from the grid's +y) are split into ``chunks`` parallel groups.
+    Azimuths (clockwise from the grid's +y) are split into parallel groups, one per
+    ``codes_buffers[g]`` (lines x columns, at least (rows + cols + 4) x max(rows, cols),
+    an integer type that holds the grid's column numbers: int16 halves its traffic).
     """
     n_rows, n_cols = grids[0].shape
     n_az = azimuths_rad.shape[0]
     n_max = max(n_rows, n_cols)
     n_coarse = max(coarse_grids[0].shape[0], coarse_grids[0].shape[1])
+    chunks = codes_buffers.shape[0]
     for chunk in prange(chunks):
         tables = np.empty((6, max(n_max + 1, n_coarse)))
         work = np.empty((9, n_max + 2 * n_coarse + 2))
-        codes = np.empty((n_rows + n_cols + 4, n_max), dtype=np.int32)
+        codes = codes_buffers[chunk]
         best = np.empty(n_max)
         z0 = np.empty(n_max)
         mc = np.empty(n_coarse)

@@ -186,9 +186,16 @@ class HorizonProblem:
             np.array([r0, r1], dtype=np.int64),
             np.array([c0, c1], dtype=np.int64),
             out,
-            max(1, min(int(threads), len(azimuths_deg))),
+            self._codes_buffers(max(1, min(int(threads), len(azimuths_deg)))),
         )
         return out
+
+    def _codes_buffers(self, groups: int) -> np.ndarray:
+        """Per-thread tables of each line's tangent sample (see ``_sweep.NONE``)."""
+        rows, cols = self.dem.shape
+        largest = max(rows, cols, *self.coarse[0].shape) + 2
+        dtype = np.int16 if largest < np.iinfo(np.int16).max else np.int32
+        return np.empty((groups, rows + cols + 4, max(rows, cols)), dtype=dtype)
 
     def brute_force(
         self, rows: np.ndarray, cols: np.ndarray, azimuths_deg: np.ndarray, *, height_m: float
