@@ -28,7 +28,7 @@ from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
 from moonbase.terrain.illumination import illumination_map
 from moonbase.terrain.surface import slope_and_roughness, suitability_table
-from moonbase.terrain.window import cut_window, window_crs
+from moonbase.terrain.window import cut_far_field, cut_window, window_crs
 
 
 @dataclass(frozen=True, eq=False)
@@ -92,13 +92,20 @@ def terrain_region(scenario: Scenario) -> tuple[float, float, float]:
     return float(centre_lat), float(centre_lon), size_m
 
 
+def _far_field(scenario: Scenario, far_source: Dem | None, window: Dem) -> Dem | None:
+    if far_source is None:
+        return None
+    return cut_far_field(far_source, window, reach_m=scenario.terrain.far_field_km * 1000.0)
+
+
 def terrain_skylines(
     scenario: Scenario,
     source: Dem,
     progress: Callable[[str], None] | None = None,
+    far_source: Dem | None = None,
 ) -> dict[str, Horizon]:
     """Return each site's terrain skyline, searched to radius_km, from ``source`` (which
-    covers :func:`terrain_region`)."""
+    covers :func:`terrain_region`), and on through ``far_source`` when given."""
     terrain = scenario.terrain
     size_m = 2.0 * terrain.radius_km * 1000.0
     skylines = {}
@@ -111,7 +118,12 @@ def terrain_skylines(
             resolution_m=terrain.resolution_m,
         )
         skylines[site.name] = terrain_site_horizon(
-            window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=site.height_m
+            window,
+            site.lat_deg,
+            site.lon_deg,
+            azimuths=terrain.azimuths,
+            height_m=site.height_m,
+            far_field=_far_field(scenario, far_source, window),
         )
         if progress is not None:
             progress(f"skyline {site.name}")
@@ -122,7 +134,9 @@ def terrain_skylines(
 MAX_MAP_PIXELS = 800
 
 
-def terrain_maps(scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris) -> TerrainMaps:
+def terrain_maps(
+    scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris, far_source: Dem | None = None
+) -> TerrainMaps:
     """Map the region around the sites: illumination over the span, slope, suitability."""
     terrain = scenario.terrain
     centre_lat, centre_lon, size_m = terrain_region(scenario)
@@ -137,6 +151,7 @@ def terrain_maps(scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris)
         dem,
         azimuths=terrain.azimuths,
         height_m=float(np.mean([s.height_m for s in scenario.sites])),
+        far_field=_far_field(scenario, far_source, dem),
     )
     maps = illumination_map(dem, horizons, t, ephemeris=ephemeris)
     surface = slope_and_roughness(dem)
@@ -167,6 +182,7 @@ def run(
     ephemeris: Ephemeris | None = None,
     progress: Callable[[str], None] | None = None,
     read_terrain: TerrainReader | None = None,
+    read_far_terrain: TerrainReader | None = None,
 ) -> Results:
     """Run every stage of the scenario and return the results.
 
@@ -181,6 +197,8 @@ def run(
     read_terrain : callable, optional
         Reads the scenario's DEM around a point; needed when the scenario has terrain
         (the command line passes :func:`moonbase.io.dem_readers.terrain_reader`).
+    read_far_terrain : callable, optional
+        Reads the scenario's far-field DEM the same way; needed when it has one.
     """
     ephemeris = ephemeris or load_ephemeris()
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
@@ -189,10 +207,17 @@ def run(
         if read_terrain is None:
             raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
         # The DEM is read once, for the region every site's window and the map lie in.
-        source = read_terrain(*terrain_region(scenario))
-        skylines = terrain_skylines(scenario, source, progress)
+        region = terrain_region(scenario)
+        source = read_terrain(*region)
+        far_source = None
+        if scenario.terrain.far_field_dem is not None:
+            if read_far_terrain is None:
+                raise ValueError("the scenario has a far field: pass read_far_terrain")
+            lat, lon, size_m = region
+            far_source = read_far_terrain(lat, lon, size_m + 2e3 * scenario.terrain.far_field_km)
+        skylines = terrain_skylines(scenario, source, progress, far_source)
         if scenario.terrain.maps:
-            maps = terrain_maps(scenario, source, t, ephemeris)
+            maps = terrain_maps(scenario, source, t, ephemeris, far_source)
             if progress is not None:
                 progress("terrain maps")
     env = environment(surface_sites(scenario, skylines), t, ephemeris=ephemeris, progress=progress)

@@ -86,6 +86,7 @@ def run(
             results = run_pipeline(
                 model,
                 read_terrain=_terrain_reader(model, scenario),
+                read_far_terrain=_terrain_reader(model, scenario, far_field=True),
                 progress=lambda label: progress.update(
                     sites_task, advance=1, description=label[:28]
                 ),
@@ -99,11 +100,15 @@ def run(
             out_console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
-def _terrain_reader(model: Scenario, scenario_path: Path | None):
-    """Read the scenario's DEM (a relative path is taken from the scenario's folder)."""
+def _terrain_reader(model: Scenario, scenario_path: Path | None, *, far_field: bool = False):
+    """Read the scenario's DEM, or its far-field DEM (relative paths: from the scenario's
+    folder)."""
     if model.terrain is None:
         return None
-    return terrain_reader(model.terrain.dem, scenario_path.parent if scenario_path else None)
+    dem = model.terrain.far_field_dem if far_field else model.terrain.dem
+    if dem is None:
+        return None
+    return terrain_reader(dem, scenario_path.parent if scenario_path else None)
 
 
 def _print_site_table(statistics) -> None:

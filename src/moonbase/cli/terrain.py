@@ -22,7 +22,13 @@ from moonbase.cli.output import (
     span_from_options,
 )
 from moonbase.errors import DemError
-from moonbase.io.dem_readers import describe_dem, read_dem, read_dem_around, read_far_field
+from moonbase.io.dem_readers import (
+    describe_dem,
+    is_metric_grid,
+    read_dem,
+    read_dem_around,
+    read_far_field,
+)
 from moonbase.io.exports import write_netcdf
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map, site_horizon
@@ -267,7 +273,10 @@ def _site_skyline(
     dem, site, azimuths, height_m, center, size_km, resolution_m, far_options, output_format
 ):
     lat, lon = parse_lat_lon(site, "--site")
-    grid = load_grid(dem, center or site, size_km, resolution_m)
+    # A metric grid (e.g. a polar stereographic product) is used as is; a global map
+    # gets a window around the site.
+    own_grid = center is None and resolution_m is None and is_metric_grid(dem)
+    grid = load_grid(dem, None if own_grid else center or site, size_km, resolution_m)
     far = load_far_field(far_options[0], grid, far_options[1], far_options[2])
     skyline = site_horizon(grid, lat, lon, azimuths=azimuths, height_m=height_m, far_field=far)
     result = {

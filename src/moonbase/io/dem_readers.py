@@ -114,6 +114,24 @@ def read_dem(
     return Dem(heights, transform, crs, name)
 
 
+def is_metric_grid(path: str | Path) -> bool:
+    """Whether a DEM file is in a projected, non-cylindrical CRS (usable without a window).
+
+    Reads the CRS only, not the heights.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DemError(str(path), "no such file")
+    try:
+        with rasterio.open(path) as dataset:
+            crs = _crs_of(str(path), dataset)
+    except rasterio.errors.RasterioIOError as error:
+        raise DemError(str(path), f"not a readable raster or PDS3 label ({error})") from None
+    operation = crs.coordinate_operation
+    method = operation.method_name if operation is not None else ""
+    return crs.is_projected and "Cylindrical" not in method
+
+
 def _proj_string(crs: CRS) -> str:
     with warnings.catch_warnings():
         # PROJ strings drop some metadata; for a one-line summary that is what we want.
@@ -213,20 +231,14 @@ def read_dem_around(
     return read_dem(path, window=(rows, cols), allow_nodata=True)
 
 
-def native_pixel_m(dem: Dem) -> float:
-    """Return a DEM's pixel size in metres (for a lat/lon grid, along the meridian)."""
-    if dem.crs.is_geographic:
-        return float(np.radians(dem.resolution[1]) * MOON_RADIUS_M)
-    return float(dem.resolution[1])
-
-
 def read_far_field(
     path: str | Path, near: Dem, *, reach_m: float, resolution_m: float | None = None
 ) -> Dem:
     """Read a far field for the window ``near`` from the DEM at ``path``.
 
     A grid in ``near``'s CRS reaching ``reach_m`` past each of its edges, at
-    ``resolution_m`` (default: the file's own pixel, never finer than ``near``'s); see
+    ``resolution_m`` (default: the file's own pixel, never finer than ``near``'s); only
+    the part of the file it needs is read. See
     :func:`moonbase.terrain.window.cut_far_field`.
     """
     from moonbase.terrain.window import cut_far_field
@@ -237,8 +249,6 @@ def read_far_field(
     source = read_dem_around(
         path, center_lat_deg=float(lat), center_lon_deg=float(lon), size_m=side_m
     )
-    if resolution_m is None:
-        resolution_m = max(native_pixel_m(source), near.resolution[0])
     return cut_far_field(source, near, reach_m=reach_m, resolution_m=resolution_m)
 
 

@@ -338,6 +338,10 @@ def _pixels_row(
         while line + 1 + b_base <= b:
             line += 1
         code0, code1 = codes[line, i], codes[line + 1, i]
+        # A proposal past the own ray's way out of the box is lost: the line left the
+        # window elsewhere (rays nearly along an edge). Then the far field's first
+        # columns past the box, on the own ray, stand in for it (below).
+        lost = far and ((code0 >= 0 and code0 - m > k_last) or (code1 >= 0 and code1 - m > k_last))
         if code0 >= 0 and code1 >= 0 and abs(code0 - code1) <= 3:
             lo = max(min(code0, code1) - m - 1, near + 1)
             hi = min(max(code0, code1) - m + 1, k_last)
@@ -349,24 +353,22 @@ def _pixels_row(
                     hi = min(code - m + 1, k_last)
                     v = _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, v)
                 elif code != NONE:
-                    v = max(
-                        v,
-                        _coarse_tan(
-                            zf,
-                            zc,
-                            cr0,
-                            s,
-                            mc,
-                            -2 - code,
-                            r,
-                            m,
-                            tt,
-                            float(near),
-                            zo,
-                            radius_m,
-                            tables,
-                        ),
+                    t_c = _coarse_tan(
+                        zf, zc, cr0, s, mc, -2 - code, r, m, tt, float(near), zo, radius_m, tables
                     )
+                    lost = lost or t_c == -np.inf
+                    v = max(v, t_c)
+        if lost:
+            # Where the own ray passes the box and its one-coarse-pixel gap.
+            gap = max(1.0, 1.0 / s)
+            k_far = n_major - 1.0 + gap - m
+            if tt > 0.0:
+                k_far = min(k_far, (n_minor - 1.0 + gap - r) / tt)
+            elif tt < 0.0:
+                k_far = min(k_far, (r + gap) / -tt)
+            c_first = math.floor(cm0 + s * (m + k_far))
+            for c in range(max(c_first, 0), min(c_first + 3, zc.shape[1])):
+                v = max(v, _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, 0.0, zo, radius_m, tables))
         best[i] = v
 
 

@@ -15,6 +15,7 @@ from affine import Affine
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
 
+from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
 from moonbase.terrain.dem import Dem, local_stereographic, polar_stereographic
 
@@ -113,12 +114,22 @@ def _resample(source: Dem, crs, transform: Affine, shape: tuple[int, int], place
     return out
 
 
-def cut_far_field(source: Dem, near: Dem, *, reach_m: float, resolution_m: float) -> Dem:
+def native_pixel_m(dem: Dem) -> float:
+    """Return a DEM's pixel size in metres (for a lat/lon grid, along the meridian)."""
+    if dem.crs.is_geographic:
+        return float(np.radians(dem.resolution[1]) * MOON_RADIUS_M)
+    return float(dem.resolution[1])
+
+
+def cut_far_field(
+    source: Dem, near: Dem, *, reach_m: float, resolution_m: float | None = None
+) -> Dem:
     """Resample ``source`` onto a coarse grid around the window ``near``, in its CRS.
 
     The far field extends ``reach_m`` beyond each edge of ``near`` (rounded up to whole
     coarse pixels) and is centred on it: the terrain a horizon map searches past the
-    window's edge (see :func:`moonbase.terrain.horizon.horizon_map`).
+    window's edge (see :func:`moonbase.terrain.horizon.horizon_map`). Its pixel is
+    ``resolution_m``, by default the source's own (never finer than ``near``'s).
 
     Raises
     ------
@@ -126,6 +137,8 @@ def cut_far_field(source: Dem, near: Dem, *, reach_m: float, resolution_m: float
         If the reach or resolution is not positive, or the far field reaches outside
         the source.
     """
+    if resolution_m is None:
+        resolution_m = max(native_pixel_m(source), near.resolution[0])
     if reach_m <= 0 or resolution_m <= 0:
         raise DemError(source.source, "far-field reach and resolution must be positive")
     rows, cols = near.shape
