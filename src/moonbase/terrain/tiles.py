@@ -235,6 +235,19 @@ def _run_tiles(client, store, tiles, task, args, to_dataset, progress):
     return finished, resumed
 
 
+def _join(store: TileStore, tiles: list[Tile], out: str | Path, tile_size: int) -> None:
+    """Join the tile files into ``out``, one file chunk per tile.
+
+    Runs on this machine's threads, not on the cluster (the tiles are local files).
+    """
+    import dask
+
+    with store.joined(tiles) as joined, dask.config.set(scheduler="threads"):
+        if "azimuth" in joined.dims:
+            joined = joined.transpose("y", "x", "azimuth")
+        write_netcdf(joined, out, chunk_sizes={"y": tile_size, "x": tile_size})
+
+
 def horizon_map_tiled(
     dem: Dem,
     out: str | Path,
@@ -277,9 +290,7 @@ def horizon_map_tiled(
 
     args = (dem, far_field, az, float(height_m), int(near_px), int(threads_per_task))
     _, resumed = _run_tiles(client, store, tiles, _horizon_tile, args, to_dataset, progress)
-    with store.joined(tiles) as joined:
-        joined = joined.transpose("y", "x", "azimuth")
-        write_netcdf(joined, out)
+    _join(store, tiles, out, tile_size)
     return len(tiles), resumed
 
 
@@ -323,6 +334,5 @@ def illumination_map_tiled(
 
     args = (dem, far_field, sky, float(height_m), int(near_px), int(threads_per_task))
     _, resumed = _run_tiles(client, store, tiles, _illumination_tile, args, to_dataset, progress)
-    with store.joined(tiles) as joined:
-        write_netcdf(joined, out)
+    _join(store, tiles, out, tile_size)
     return len(tiles), resumed
