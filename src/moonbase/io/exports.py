@@ -21,16 +21,20 @@ def _netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
 
 
 def write_netcdf(
-    dataset: xr.Dataset, path: str | Path, *, chunk_sizes: dict[str, int] | None = None
+    dataset: xr.Dataset,
+    path: str | Path,
+    *,
+    chunk_sizes: dict[str, int] | None = None,
+    compress: bool = True,
 ) -> Path:
-    """Write a dataset to NetCDF-4 with compression.
+    """Write a dataset to NetCDF-4, compressed unless ``compress`` is False.
 
     ``chunk_sizes`` (dimension -> length) sets the file's chunks; data written from
-    Dask chunks that match them is compressed once per chunk.
+    Dask chunks made of whole file chunks is compressed once per chunk.
     """
     dataset = _netcdf_ready(dataset)
     encoding = {
-        name: {"zlib": True, "complevel": 4}
+        name: {"zlib": compress, "complevel": 4} if compress else {}
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind in "fiub"
     }

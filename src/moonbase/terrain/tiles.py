@@ -132,7 +132,9 @@ class TileStore:
         return self.path(tile).exists()
 
     def write(self, tile: Tile, dataset: xr.Dataset) -> None:
-        write_netcdf(dataset, self.path(tile))
+        # Uncompressed: tiles are temporary, and the client writing them must keep up
+        # with the workers; the joined output is compressed once.
+        write_netcdf(dataset, self.path(tile), compress=False)
 
     @contextmanager
     def joined(self, tiles: list[Tile]) -> Iterator[xr.Dataset]:
@@ -242,10 +244,13 @@ def _join(store: TileStore, tiles: list[Tile], out: str | Path, tile_size: int) 
     """
     import dask
 
+    # File chunks that divide the tile (so no chunk straddles two tiles), at most 64
+    # pixels square (large compressed chunks write slowly).
+    side = max(d for d in range(1, min(tile_size, 64) + 1) if tile_size % d == 0)
     with store.joined(tiles) as joined, dask.config.set(scheduler="threads"):
         if "azimuth" in joined.dims:
             joined = joined.transpose("y", "x", "azimuth")
-        write_netcdf(joined, out, chunk_sizes={"y": tile_size, "x": tile_size})
+        write_netcdf(joined, out, chunk_sizes={"y": side, "x": side})
 
 
 def horizon_map_tiled(
