@@ -317,19 +317,23 @@ def horizon_map(
             f"{MAX_MAP_BYTES / 2**30:.0f} GiB in memory)",
         )
     problem = HorizonProblem(dem, far_field)
-    out = np.empty((az.size, *dem.shape), dtype=np.float32)
-    # Azimuths in batches (each independent of the others) so progress can be shown.
-    batch = max(int(threads), -(-az.size // 24)) if progress is not None else az.size
-    for start in range(0, az.size, batch):
-        out[start : start + batch] = problem.block(
-            slice(None),
-            slice(None),
-            az[start : start + batch],
-            height_m=height_m,
-            near_px=near_px,
-            threads=threads,
+    if progress is None:
+        out = problem.block(
+            slice(None), slice(None), az, height_m=height_m, near_px=near_px, threads=threads
         )
-        if progress is not None:
+    else:
+        # Azimuths in batches (each independent of the others) to show progress.
+        out = np.empty((az.size, *dem.shape), dtype=np.float32)
+        batch = max(int(threads), -(-az.size // 24))
+        for start in range(0, az.size, batch):
+            out[start : start + batch] = problem.block(
+                slice(None),
+                slice(None),
+                az[start : start + batch],
+                height_m=height_m,
+                near_px=near_px,
+                threads=threads,
+            )
             progress(min(start + batch, az.size), az.size)
     return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field)
 
