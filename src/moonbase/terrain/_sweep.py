@@ -8,8 +8,7 @@ axis reversed, transposed, transposed and reversed), so a ray advances one colum
 Terrain is a *composite*: the fine grid inside its box of pixel centres, sampled where
 a ray crosses fine column centre lines; more than one coarse pixel outside that box, an
 optional coarser grid (the far field), sampled where the ray crosses *its* column
-centre lines. Heights between
-rows are linear (the bilinear surface on a column line).
+centre lines. Heights between rows are linear (the bilinear surface on a column line).
 
 Geometry is the exact sphere: a sample at distance ``d`` along the grid ray, height
 ``z``, seen from height ``z0 + h``, stands at elevation ``atan2((R + z) cos(d/R) -
@@ -26,13 +25,15 @@ Per azimuth:
    Samples enter the hull ``near`` columns behind the observer. Each line records, per
    column, *which sample* is its tangent (a fine column, or a coarse column).
 2. *Pixels*: each pixel's own ray is sampled exactly over the next ``near`` columns
-   (vectorised along grid rows), and at the tangent samples of the two lines that
-   bracket it, re-evaluated on its own ray. The result is the highest of these exact
-   samples: never above the brute-force answer, and equal to it whenever the pixel's
-   true tangent is in its near field or at a column one of its two lines proposes.
+   (vectorised along grid rows), at its last sample inside the window, and at the
+   tangent column of each of the two lines that bracket it with that column's two
+   neighbours; when a proposal lies past the own ray's way out of the window (rays
+   nearly along an edge), at the own ray's first far-field columns instead. The
+   result is the highest of these exact samples: never above the brute-force answer,
+   and equal to it whenever the pixel's true tangent is among them.
 
-Cost per azimuth O(P (1 + near)) for P pixels, whatever the horizon distance; a ray
-march is O(P N) for N steps.
+Cost per azimuth O(P (1 + near + ~5)) for P pixels, whatever the horizon distance; a
+ray march is O(P N) for N steps.
 """
 
 from __future__ import annotations
