@@ -1,26 +1,31 @@
-"""Benchmark: horizon map of a 1000 x 1000 LOLA window, 360 azimuths.
+"""Benchmark: horizon map of a 1000 x 1000 LOLA window, 360 azimuths, with a far field.
 
-Run:  python benchmarks/bench_horizon.py [--size 1000] [--azimuths 360] [--brute-pixels 300]
+Run:  python benchmarks/bench_horizon.py [--size 1000] [--azimuths 360] [--far-km 150]
+      [--brute-pixels 500]
 
-Measured in the same run, on the same DEM (a south-polar window cut from the shared
-LDEM_16 at 240 m):
-- moonbase's line-sweep kernel with 2 threads and with 1 thread (time, peak RSS,
-  pixel-azimuths per second);
-- the brute-force ray march (O(N) per pixel-azimuth) on a sample of pixels,
-  extrapolated to the map, and the error of the sweep against it;
-- the PyPI package topocalc (Dozier-Frew planar horizons in C) on a few azimuths,
-  extrapolated, when it is installed. It does not build with pip's defaults; install
-  with ``pip install numpy setuptools setuptools_scm cython wheel`` then
+Measured in the same run, on the same terrain (a south-polar window cut from the shared
+LDEM_16 at 240 m, and a far field from LDEM_16 at its own 1.9 km pixel reaching
+``--far-km`` past every edge of the window, so every pixel's search reaches at least
+that far in every direction):
+- moonbase's sweep with 2 threads and with 1 thread, with the far field, and with 2
+  threads without it (time, peak RSS, pixel-azimuths per second);
+- the brute-force ray march over the same composite terrain (O(N) per pixel-azimuth)
+  on a sample of pixels, extrapolated to the map, and the sweep's error against it;
+- the PyPI package topocalc (Dozier-Frew planar horizons in C, window only, no
+  curvature, no far field) on a few azimuths, extrapolated, when it is installed. It
+  does not build with pip's defaults; install with ``pip install numpy setuptools
+  setuptools_scm cython wheel`` then
   ``SETUPTOOLS_SCM_PRETEND_VERSION=0.5.0 pip install --no-build-isolation topocalc==0.5.0``.
 
-Not yet measured: the far field beyond the window (not implemented yet).
-Each measurement runs in a fresh process so peak memory is its own.
+Each measurement runs in a fresh process so peak memory is its own. The machine's load
+average is recorded before and after: other work on the machine slows every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import multiprocessing as mp
+import os
 import platform
 import resource
 import time
@@ -30,9 +35,11 @@ from pathlib import Path
 import numpy as np
 
 from results_file import record
+from shared_data import shared_lola
 
 RESULTS = Path(__file__).parent / "results" / "horizon_map.json"
-LOLA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lola" / "LDEM_16.LBL"
+LOLA = shared_lola(Path(__file__)) / "LDEM_16.LBL"
+CENTRE = (-89.0, 150.0)
 
 
 def make_dem(size: int, resolution_m: float = 240.0):
@@ -41,54 +48,53 @@ def make_dem(size: int, resolution_m: float = 240.0):
     from moonbase.terrain.window import cut_window
 
     size_m = size * resolution_m
-    source = read_dem_around(LOLA, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=size_m)
+    lat, lon = CENTRE
+    source = read_dem_around(LOLA, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m)
     return cut_window(
-        source, center_lat_deg=-89.0, center_lon_deg=150.0, size_m=size_m, resolution_m=resolution_m
+        source, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m, resolution_m=resolution_m
     )
 
 
-def make_window(size: int) -> tuple[np.ndarray, float]:
-    dem = make_dem(size)
-    return dem.height_m.astype(np.float64), dem.resolution[0]
+def make_far_field(near, far_km: float):
+    """LDEM_16 at its own pixel, ``far_km`` past every edge of ``near``."""
+    from moonbase.io.dem_readers import read_far_field
+
+    return read_far_field(LOLA, near, reach_m=far_km * 1000.0)
+
+
+def _peak_rss_mib() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _sweep(args, queue):
     import numba
 
-    from moonbase.constants import MOON_RADIUS_M
-    from moonbase.terrain import _kernels
+    from moonbase.terrain.horizon import HorizonProblem
 
-    z, pixel, azimuths, threads, rows, cols = args
+    near, far, azimuths, threads, rows, cols = args
     numba.set_num_threads(threads)
-    az = np.radians(np.arange(azimuths) * 360.0 / azimuths)
-    out = np.empty((azimuths, *z.shape), dtype=np.float32)
-    _kernels.horizon_map(
-        z[:64, :64].copy(), pixel, az[:2], MOON_RADIUS_M, 2.0, 8, out[:2, :64, :64], threads
-    )  # compile / load the cache
+    az = np.arange(azimuths) * 360.0 / azimuths
+    problem = HorizonProblem(near, far)
+    problem.block(slice(0, 64), slice(0, 64), az[:2], height_m=2.0)  # compile / load
     start = time.perf_counter()
-    _kernels.horizon_map(z, pixel, az, MOON_RADIUS_M, 2.0, 8, out, threads)
+    out = problem.block(slice(None), slice(None), az, height_m=2.0, threads=threads)
     seconds = time.perf_counter() - start
     # Only the sampled pixels go back: a 1.4 GB map through a queue would distort the
     # parent's memory, which the next forked measurement inherits.
-    sample = out[:, rows, cols].T.copy()
-    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, sample))
+    queue.put((seconds, _peak_rss_mib(), out[:, rows, cols].T.copy()))
 
 
 def _brute(args, queue):
-    from moonbase.constants import MOON_RADIUS_M
-    from moonbase.terrain import _kernels
+    from moonbase.terrain.horizon import HorizonProblem
 
-    z, pixel, azimuths, rows, cols = args
-    az = np.radians(np.arange(azimuths) * 360.0 / azimuths)
-    ref = np.empty((rows.size, azimuths))
-    reach = np.empty_like(ref)
-    _kernels.ray_march(
-        z, pixel, az[:2], MOON_RADIUS_M, 2.0, rows[:2], cols[:2], 0.0, ref[:2, :2], reach[:2, :2]
-    )
+    near, far, azimuths, rows, cols = args
+    az = np.arange(azimuths) * 360.0 / azimuths
+    problem = HorizonProblem(near, far)
+    problem.brute_force(rows[:2], cols[:2], az[:2], height_m=2.0)
     start = time.perf_counter()
-    _kernels.ray_march(z, pixel, az, MOON_RADIUS_M, 2.0, rows, cols, 0.0, ref, reach)
+    ref, distance_m = problem.brute_force(rows, cols, az, height_m=2.0)
     seconds = time.perf_counter() - start
-    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, ref))
+    queue.put((seconds, _peak_rss_mib(), (ref, distance_m)))
 
 
 def _topocalc(args, queue):
@@ -99,7 +105,7 @@ def _topocalc(args, queue):
     for azimuth in azimuths:
         horizon(float(azimuth), z, pixel)
     seconds = time.perf_counter() - start
-    queue.put((seconds, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, None))
+    queue.put((seconds, _peak_rss_mib(), None))
 
 
 def in_process(target, args):
@@ -116,54 +122,72 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--size", type=int, default=1000)
     parser.add_argument("--azimuths", type=int, default=360)
-    parser.add_argument("--brute-pixels", type=int, default=300)
+    parser.add_argument("--far-km", type=float, default=150.0)
+    parser.add_argument("--brute-pixels", type=int, default=500)
     args = parser.parse_args()
 
-    z, pixel = make_window(args.size)
-    pixel_azimuths = z.size * args.azimuths
+    from moonbase.terrain.horizon import far_field_reach_m
+
+    near = make_dem(args.size)
+    far = make_far_field(near, args.far_km)
+    pixel = near.resolution[0]
+    pixel_azimuths = near.height_m.size * args.azimuths
     result = {
-        "command": f"python benchmarks/bench_horizon.py --size {args.size} "
-        f"--azimuths {args.azimuths} --brute-pixels {args.brute_pixels}",
+        "command": f"python benchmarks/bench_horizon.py --size {args.size} --azimuths "
+        f"{args.azimuths} --far-km {args.far_km:g} --brute-pixels {args.brute_pixels}",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
         "machine": f"{platform.machine()}, {mp.cpu_count()} cores, python "
         f"{platform.python_version()}",
+        "load_average_1min_before": round(os.getloadavg()[0], 2),
         "dem": f"LDEM_16 south-polar window {args.size} x {args.size} at {pixel:g} m "
-        f"({args.size * pixel / 1000:g} km), observer 2 m, curvature on, near field 8 px",
-        "far_field": "not included (not implemented yet)",
+        f"({args.size * pixel / 1000:g} km), observer 2 m, exact sphere, near field 8 px",
+        "far_field": f"LDEM_16 at {far.resolution[0]:.0f} m, {far.shape[0]} x {far.shape[1]} "
+        f"pixels, reaching {far_field_reach_m(near, far) / 1000:.0f} km past every edge",
     }
     rng = np.random.default_rng(0)
-    margin = 10
-    rows = rng.integers(margin, z.shape[0] - margin, args.brute_pixels)
-    cols = rng.integers(margin, z.shape[1] - margin, args.brute_pixels)
-    for threads in (2, 1):
-        seconds, rss, ours = in_process(_sweep, (z, pixel, args.azimuths, threads, rows, cols))
-        result[f"sweep_{threads}_threads_s"] = round(seconds, 2)
-        result[f"sweep_{threads}_threads_peak_rss_mib"] = round(rss)
-        result[f"sweep_{threads}_threads_mpix_az_per_s"] = round(pixel_azimuths / seconds / 1e6, 1)
+    rows = rng.integers(0, near.shape[0], args.brute_pixels)
+    cols = rng.integers(0, near.shape[1], args.brute_pixels)
+    runs = {"2_threads": (far, 2), "1_thread": (far, 1), "2_threads_no_far_field": (None, 2)}
+    samples = {}
+    for name, (far_field, threads) in runs.items():
+        seconds, rss, samples[name] = in_process(
+            _sweep, (near, far_field, args.azimuths, threads, rows, cols)
+        )
+        result[f"sweep_{name}_s"] = round(seconds, 2)
+        result[f"sweep_{name}_peak_rss_mib"] = round(rss)
+        result[f"sweep_{name}_mpix_az_per_s"] = round(pixel_azimuths / seconds / 1e6, 1)
     result["thread_scaling_2_over_1"] = round(
-        result["sweep_1_threads_s"] / result["sweep_2_threads_s"], 2
+        result["sweep_1_thread_s"] / result["sweep_2_threads_s"], 2
+    )
+    result["far_field_cost"] = round(
+        result["sweep_2_threads_s"] / result["sweep_2_threads_no_far_field_s"], 2
     )
 
-    seconds, rss, ref = in_process(_brute, (z, pixel, args.azimuths, rows, cols))
+    seconds, rss, (ref, distance_m) = in_process(_brute, (near, far, args.azimuths, rows, cols))
     brute_rate = rows.size * args.azimuths / seconds
-    result["brute_force_sampled_pixels"] = int(rows.size)
+    result["brute_force_sampled_pixel_azimuths"] = int(rows.size * args.azimuths)
     result["brute_force_mpix_az_per_s"] = round(brute_rate / 1e6, 3)
     result["brute_force_extrapolated_map_s"] = round(pixel_azimuths / brute_rate, 1)
     result["speedup_over_brute_force"] = round(
         result["brute_force_extrapolated_map_s"] / result["sweep_2_threads_s"], 1
     )
-    ref = np.where(np.isfinite(ref), ref, -90.0)
-    error = np.abs(ours - ref)
+    result["reference_horizons_beyond_100_km"] = round(float((distance_m > 100e3).mean()), 4)
+    result["reference_farthest_horizon_km"] = round(float(distance_m.max()) / 1000, 1)
+    signed = samples["2_threads"] - ref
+    error = np.abs(signed)
     result["error_vs_brute_force_deg"] = {
-        "mean": round(float(error.mean()), 4),
+        "mean": round(float(error.mean()), 5),
         "p99": round(float(np.percentile(error, 99)), 4),
+        "p99.9": round(float(np.percentile(error, 99.9)), 4),
         "max": round(float(error.max()), 4),
-        "share_within_0.05": round(float((error <= 0.05).mean()), 4),
+        "share_within_0.05": round(float((error <= 0.05).mean()), 5),
+        "largest_overshoot": round(float(signed.max()), 5),
     }
     try:
         import topocalc  # noqa: F401
 
         azimuths = [-170.0, -100.0, -45.0, 10.0, 60.0, 135.0]
+        z = near.height_m.astype(np.float64)
         seconds, rss, _ = in_process(_topocalc, (z, pixel, azimuths))
         per_azimuth = seconds / len(azimuths)
         result["topocalc_s_per_azimuth"] = round(per_azimuth, 3)
@@ -172,9 +196,10 @@ def main() -> None:
         result["speedup_over_topocalc"] = round(
             result["topocalc_extrapolated_map_s"] / result["sweep_2_threads_s"], 2
         )
+        result["topocalc_note"] = "planar, window only (no curvature, no far field)"
     except ImportError:
         result["topocalc"] = "not installed (see this script's docstring)"
-
+    result["load_average_1min_after"] = round(os.getloadavg()[0], 2)
     record(result, RESULTS)
 
 

@@ -28,12 +28,12 @@ import numpy as np
 from moonbase.environment.site_environment import environment
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import terrain_reader
+from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario
 from moonbase.pipeline import (
     array_visible_fractions,
+    read_terrain_source,
     surface_sites,
-    terrain_region,
     terrain_skylines,
 )
 from moonbase.systems import _power_kernels
@@ -59,7 +59,7 @@ def main() -> None:
     eph = load_ephemeris()
 
     modules = scenario.station.modules
-    source = terrain_reader(terrain.dem)(*terrain_region(scenario))
+    source = read_terrain_source(scenario, **scenario_terrain_readers(terrain))
     t, _ = time_grid(eph.ts, span.start, span.stop, span.step)
     steps = len(t)
     timings = {}

@@ -32,7 +32,15 @@ def eph() -> Ephemeris:
     return load_ephemeris()
 
 
-SHARED_LOLA = Path(__file__).resolve().parents[2] / "shared" / "data" / "lola"
+def _shared_lola() -> Path:
+    """The nearest ``shared/data/lola`` above the tests (worktrees sit one level deeper)."""
+    for parent in Path(__file__).resolve().parents:
+        if (parent / "shared" / "data" / "lola").is_dir():
+            return parent / "shared" / "data" / "lola"
+    return Path(__file__).resolve().parents[2] / "shared" / "data" / "lola"
+
+
+SHARED_LOLA = _shared_lola()
 
 
 @pytest.fixture(scope="session")

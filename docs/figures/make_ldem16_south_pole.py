@@ -18,7 +18,11 @@ from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.illumination import illumination_map
 from moonbase.terrain.window import cut_window
 
-LOLA = Path(__file__).resolve().parents[3] / "shared" / "data" / "lola" / "LDEM_16.LBL"
+LOLA = next(
+    p / "shared" / "data" / "lola" / "LDEM_16.LBL"
+    for p in Path(__file__).resolve().parents
+    if (p / "shared" / "data" / "lola").is_dir()
+)
 OUT = Path(__file__).with_name("ldem16_south_pole_fractions.png")
 SIZE_M, RESOLUTION_M = 300e3, 1000.0
 

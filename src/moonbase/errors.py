@@ -135,3 +135,24 @@ class WhatIfError(MoonbaseError, ValueError):
         self.text = text
         self.reason = reason
         super().__init__(f"invalid what-if {text!r}: {reason}")
+
+
+class TileStoreError(MoonbaseError, OSError):
+    """A folder of finished tiles cannot be used for this run."""
+
+    def __init__(self, folder: str, reason: str):
+        self.folder = folder
+        self.reason = reason
+        super().__init__(f"cannot use the tile folder {folder}: {reason}")
+
+
+class SchedulerError(MoonbaseError, OSError):
+    """No Dask scheduler answers at the address given."""
+
+    def __init__(self, address: str, reason: str):
+        self.address = address
+        self.reason = reason
+        super().__init__(
+            f"cannot reach a Dask scheduler at {address!r} ({reason}); start one (e.g. "
+            "`dask scheduler`) or leave out --scheduler to run on this machine"
+        )

@@ -38,7 +38,7 @@ from moonbase.terrain.horizon import horizon_map
 from moonbase.terrain.horizon import site_horizon as terrain_site_horizon
 from moonbase.terrain.illumination import illumination_map
 from moonbase.terrain.surface import slope_and_roughness, suitability_table
-from moonbase.terrain.window import cut_window, window_crs
+from moonbase.terrain.window import cut_far_field, cut_window, window_crs
 
 
 @dataclass(frozen=True, eq=False)
@@ -106,25 +106,68 @@ def terrain_region(scenario: Scenario) -> tuple[float, float, float]:
     return float(centre_lat), float(centre_lon), size_m
 
 
-def terrain_skyline(scenario: Scenario, source: Dem, site: Site, height_m: float) -> Horizon:
+@dataclass(frozen=True, eq=False)
+class TerrainSource:
+    """The scenario's DEM read around every site, and its far-field DEM when it has one."""
+
+    near: Dem
+    far: Dem | None = None
+
+    def far_field(self, window: Dem, reach_km: float) -> Dem | None:
+        """Return the far field around ``window``, reaching ``reach_km`` past its edges."""
+        if self.far is None:
+            return None
+        return cut_far_field(self.far, window, reach_m=reach_km * 1000.0)
+
+
+def read_terrain_source(
+    scenario: Scenario,
+    read_terrain: TerrainReader | None,
+    read_far_terrain: TerrainReader | None = None,
+) -> TerrainSource | None:
+    """Read the scenario's DEM (and far field) once, for the region every site's window
+    and the map lie in; ``None`` when the scenario has no terrain."""
+    terrain = scenario.terrain
+    if terrain is None:
+        return None
+    if read_terrain is None:
+        raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
+    region = terrain_region(scenario)
+    far = None
+    if terrain.far_field_dem is not None:
+        if read_far_terrain is None:
+            raise ValueError("the scenario has a far field: pass read_far_terrain")
+        lat, lon, size_m = region
+        far = read_far_terrain(lat, lon, size_m + 2e3 * terrain.far_field_km)
+    return TerrainSource(read_terrain(*region), far)
+
+
+def terrain_skyline(
+    scenario: Scenario, source: TerrainSource, site: Site, height_m: float
+) -> Horizon:
     """Return one site's terrain skyline seen from ``height_m`` above its ground, searched
-    to radius_km, from ``source`` (which covers :func:`terrain_region`)."""
+    to radius_km and on through the far field."""
     terrain = scenario.terrain
     window = cut_window(
-        source,
+        source.near,
         center_lat_deg=site.lat_deg,
         center_lon_deg=site.lon_deg,
         size_m=2.0 * terrain.radius_km * 1000.0,
         resolution_m=terrain.resolution_m,
     )
     return terrain_site_horizon(
-        window, site.lat_deg, site.lon_deg, azimuths=terrain.azimuths, height_m=height_m
+        window,
+        site.lat_deg,
+        site.lon_deg,
+        azimuths=terrain.azimuths,
+        height_m=height_m,
+        far_field=source.far_field(window, terrain.far_field_km),
     )
 
 
 def terrain_skylines(
     scenario: Scenario,
-    source: Dem,
+    source: TerrainSource,
     progress: Callable[[str], None] | None = None,
 ) -> dict[str, Horizon]:
     """Return each site's terrain skyline (:func:`terrain_skyline` at the site's height)."""
@@ -140,12 +183,14 @@ def terrain_skylines(
 MAX_MAP_PIXELS = 800
 
 
-def terrain_maps(scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris) -> TerrainMaps:
+def terrain_maps(
+    scenario: Scenario, source: TerrainSource, t: Time, ephemeris: Ephemeris
+) -> TerrainMaps:
     """Map the region around the sites: illumination over the span, slope, suitability."""
     terrain = scenario.terrain
     centre_lat, centre_lon, size_m = terrain_region(scenario)
     dem = cut_window(
-        source,
+        source.near,
         center_lat_deg=centre_lat,
         center_lon_deg=centre_lon,
         size_m=size_m,
@@ -155,6 +200,7 @@ def terrain_maps(scenario: Scenario, source: Dem, t: Time, ephemeris: Ephemeris)
         dem,
         azimuths=terrain.azimuths,
         height_m=float(np.mean([s.height_m for s in scenario.sites])),
+        far_field=source.far_field(dem, terrain.far_field_km),
     )
     maps = illumination_map(dem, horizons, t, ephemeris=ephemeris)
     surface = slope_and_roughness(dem)
@@ -184,7 +230,7 @@ def array_visible_fractions(
     env: Environment,
     t: Time,
     ephemeris: Ephemeris,
-    source: Dem | None = None,
+    source: TerrainSource | None = None,
 ) -> dict[str, xr.DataArray]:
     """Return, for each solar array higher or lower than the sites, the visible fraction
     of the solar disc ``(site, time)`` above the skyline seen from the array's height."""
@@ -215,7 +261,7 @@ def power_stage(
     env: Environment,
     t: Time,
     ephemeris: Ephemeris,
-    source: Dem | None = None,
+    source: TerrainSource | None = None,
     thermal_deficit_w: xr.DataArray | None = None,
 ) -> PowerResults:
     """Simulate the scenario's power system at every site (arrays see from their height;
@@ -236,6 +282,7 @@ def run(
     ephemeris: Ephemeris | None = None,
     progress: Callable[[str], None] | None = None,
     read_terrain: TerrainReader | None = None,
+    read_far_terrain: TerrainReader | None = None,
     fairness: str | None = None,
     what_if: WhatIf | None = None,
 ) -> Results:
@@ -252,6 +299,8 @@ def run(
     read_terrain : callable, optional
         Reads the scenario's DEM around a point; needed when the scenario has terrain
         (the command line passes :func:`moonbase.io.dem_readers.terrain_reader`).
+    read_far_terrain : callable, optional
+        Reads the scenario's far-field DEM the same way; needed when it has one.
     fairness : {"sum", "maxmin", "nash"}, optional
         The programme's fairness rule, if not the scenario's.
     what_if : WhatIf, optional
@@ -261,12 +310,9 @@ def run(
     t, _ = time_grid(ephemeris.ts, scenario.span.start, scenario.span.stop, scenario.span.step)
     if what_if and scenario.programme is not None:  # before any long work
         what_if.check([m.name for m in scenario.programme.missions])
-    skylines, maps, source = None, None, None
-    if scenario.terrain is not None:
-        if read_terrain is None:
-            raise ValueError("the scenario has terrain: pass read_terrain to read its DEM")
-        # The DEM is read once, for the region every site's window and the map lie in.
-        source = read_terrain(*terrain_region(scenario))
+    skylines, maps = None, None
+    source = read_terrain_source(scenario, read_terrain, read_far_terrain)
+    if source is not None:
         skylines = terrain_skylines(scenario, source, progress)
         if scenario.terrain.maps:
             maps = terrain_maps(scenario, source, t, ephemeris)

@@ -37,12 +37,12 @@ def test_shackleton_bowl_has_its_published_depth():
 
 
 def test_default_run_puts_crater_floors_in_permanent_shadow():
-    from moonbase.io.dem_readers import terrain_reader
+    from moonbase.io.dem_readers import scenario_terrain_readers
     from moonbase.io.scenario_files import default_scenario
-    from moonbase.pipeline import terrain_region, terrain_skylines
+    from moonbase.pipeline import read_terrain_source, terrain_skylines
 
     scenario = default_scenario()
-    source = terrain_reader(scenario.terrain.dem)(*terrain_region(scenario))
+    source = read_terrain_source(scenario, **scenario_terrain_readers(scenario.terrain))
     skylines = terrain_skylines(scenario, source)
     # From Shackleton's floor the rim stands ~ atan(4.2 / 10.5) = 22 deg high: no Sun
     # (which never rises above ~1.6 deg here) and no Earth (< 7 deg) ever reach it.

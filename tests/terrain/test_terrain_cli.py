@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pytest
 import xarray as xr
 import yaml
 
@@ -179,3 +180,93 @@ def test_illumination_command_writes_labelled_maps(lola_dir, tmp_path, moonbase_
         str(out),
     )
     assert bad.returncode == 1 and "--stop" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
+    """A GeoTIFF in the LOLA south polar stereographic CRS (as the LDEM_80S/875S products
+    and the site GeoTIFFs are) is used as is: no window is cut, the map comes out on its
+    own grid and CRS, and equals the kernel run on the same array."""
+    import rasterio
+    from affine import Affine
+
+    from moonbase.terrain.dem import Dem, polar_stereographic
+    from moonbase.terrain.horizon import horizon_map
+
+    rows, cols = np.mgrid[0:64, 0:80]
+    heights = (800.0 * np.sin(rows / 9.0) * np.cos(cols / 13.0)).astype(np.float32)
+    transform = Affine(500.0, 0.0, -20_000.0, 0.0, -500.0, 16_000.0)
+    crs = polar_stereographic(south=True)
+    path = tmp_path / "south_pole.tif"
+    with rasterio.open(
+        path,
+        "w",
+        driver="GTiff",
+        width=80,
+        height=64,
+        count=1,
+        dtype="float32",
+        crs=rasterio.crs.CRS.from_wkt(crs.to_wkt()),
+        transform=transform,
+        nodata=-32768.0,
+    ) as dst:
+        dst.write(heights, 1)
+
+    info = moonbase_cli("terrain", "info", str(path), "--json")
+    assert info.returncode == 0, info.stderr
+    facts = json.loads(info.stdout)
+    assert (facts["rows"], facts["columns"]) == (64, 80) and facts["resolution"] == [500, 500]
+    assert "+proj=stere" in facts["crs"] and "+lat_0=-90" in facts["crs"]
+
+    out = tmp_path / "h.nc"
+    result = moonbase_cli(
+        "terrain", "horizon", str(path), "--out", str(out), "--azimuths", "16", "--height-m", "2"
+    )
+    assert result.returncode == 0, result.stderr
+    expected = horizon_map(Dem(heights, transform, crs), azimuths=16, height_m=2.0)
+    with xr.open_dataset(out) as ds:
+        np.testing.assert_array_equal(ds.horizon_deg.values, expected.horizon_deg.values)
+        np.testing.assert_array_equal(ds.x.values, -20_000.0 + 500.0 * (np.arange(80) + 0.5))
+        assert "Polar Stereographic" in ds.attrs["crs_wkt"] or "stere" in ds.attrs["crs_wkt"]
+
+    skyline = moonbase_cli(
+        "terrain", "horizon", str(path), "--site=-89.6,200", "--azimuths", "16", "--format", "json"
+    )
+    assert skyline.returncode == 0, skyline.stderr
+    assert len(json.loads(skyline.stdout)["horizon_deg"]) == 16
+
+    holes = heights.copy()
+    holes[10, 10] = -32768.0
+    with rasterio.open(path, "r+") as dst:
+        dst.write(holes, 1)
+    refused = moonbase_cli("terrain", "horizon", str(path), "--out", str(out))
+    assert refused.returncode == 1 and "1 no-data pixels" in refused.stderr
+
+
+def test_scenario_far_field_raises_skylines(lola_dir):
+    """A scenario's far field (LDEM_4, 200 km past a 40 km radius) only adds terrain:
+    skylines never drop, and somewhere they rise above the window-only ones."""
+    data = yaml.safe_load(default_scenario_text())
+    data["sites"] = data["sites"][:1]
+    data["span"] = {"start": "2030-01-01T00:00:00Z", "stop": "2030-01-03T00:00:00Z", "step": "6h"}
+    terrain = {
+        "dem": str(lola_dir / "LDEM_16.LBL"),
+        "radius_km": 40,
+        "resolution_m": 2000,
+        "azimuths": 72,
+        "maps": False,
+    }
+
+    def reader(name):
+        return lambda lat, lon, size_m: read_dem_around(
+            lola_dir / name, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m
+        )
+
+    plain = run(validate_scenario({**data, "terrain": terrain}), read_terrain=reader("LDEM_16.LBL"))
+    far = {**terrain, "far_field_dem": str(lola_dir / "LDEM_4.LBL"), "far_field_km": 200}
+    scenario = validate_scenario({**data, "terrain": far})
+    with pytest.raises(ValueError, match="read_far_terrain"):
+        run(scenario, read_terrain=reader("LDEM_16.LBL"))
+    wide = run(scenario, read_terrain=reader("LDEM_16.LBL"), read_far_terrain=reader("LDEM_4.LBL"))
+    before = plain.environment.series.horizon_elevation_deg.values
+    after = wide.environment.series.horizon_elevation_deg.values
+    assert np.all(after >= before - 1e-6) and np.any(after > before + 0.05)

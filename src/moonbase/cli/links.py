@@ -14,9 +14,9 @@ from rich.table import Table
 from moonbase.cli.output import clear_errors, fail, out_console
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import terrain_reader
+from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario, load_scenario
-from moonbase.pipeline import surface_sites, terrain_region, terrain_skylines
+from moonbase.pipeline import read_terrain_source, surface_sites, terrain_skylines
 from moonbase.systems.communications import links
 
 COLUMNS = {
@@ -54,10 +54,9 @@ def links_command(
         if model.communications is None:
             fail("the scenario has no communications section (see `moonbase scenario init`)")
         ephemeris = load_ephemeris()
-        skylines = None
-        if model.terrain is not None:
-            reader = terrain_reader(model.terrain.dem, scenario.parent if scenario else None)
-            skylines = terrain_skylines(model, reader(*terrain_region(model)))
+        readers = scenario_terrain_readers(model.terrain, scenario.parent if scenario else None)
+        source = read_terrain_source(model, **readers)
+        skylines = None if source is None else terrain_skylines(model, source)
         t, _ = time_grid(ephemeris.ts, model.span.start, model.span.stop, model.span.step)
         result = links(
             surface_sites(model, skylines),

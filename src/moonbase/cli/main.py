@@ -28,12 +28,11 @@ from moonbase.environment.horizon import Horizon
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, observe
 from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import terrain_reader
+from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
 from moonbase.pipeline import run as run_pipeline
 from moonbase.pipeline import work_units
 from moonbase.report.save import save_results
-from moonbase.scenario import Scenario
 
 app = typer.Typer(
     help="moonbase: plan a jointly operated lunar research station.",
@@ -93,7 +92,7 @@ def run(
             sites_task = progress.add_task("terrain and sites", total=work_units(model))
             results = run_pipeline(
                 model,
-                read_terrain=_terrain_reader(model, scenario),
+                **scenario_terrain_readers(model.terrain, scenario.parent if scenario else None),
                 progress=lambda label: progress.update(
                     sites_task, advance=1, description=label[:28]
                 ),
@@ -105,13 +104,6 @@ def run(
         _print_site_table(results.environment.statistics)
         for path in written:
             out_console.print(f"wrote {path}", highlight=False, soft_wrap=True)
-
-
-def _terrain_reader(model: Scenario, scenario_path: Path | None):
-    """Read the scenario's DEM (a relative path is taken from the scenario's folder)."""
-    if model.terrain is None:
-        return None
-    return terrain_reader(model.terrain.dem, scenario_path.parent if scenario_path else None)
 
 
 def _print_site_table(statistics) -> None:

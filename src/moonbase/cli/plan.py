@@ -13,7 +13,7 @@ import typer
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, fail, out_console, say
-from moonbase.io.dem_readers import terrain_reader
+from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import run
 from moonbase.planning.campaign import WhatIf, parse_slip
@@ -72,13 +72,11 @@ def plan(
         site = model.programme.site or model.sites[0].name
         # Only the station's site is needed: its environment, terrain and budgets.
         one_site = model.model_copy(update={"sites": [s for s in model.sites if s.name == site]})
-        reader = None
-        if model.terrain is not None:
-            reader = terrain_reader(model.terrain.dem, scenario.parent if scenario else None)
+        readers = scenario_terrain_readers(model.terrain, scenario.parent if scenario else None)
         err_console.print(f"planning at {site}: environment, terrain and solvers...")
         results = run(
             one_site,
-            read_terrain=reader,
+            **readers,
             fairness=fairness.value if fairness else None,
             what_if=what_if,
         ).programme

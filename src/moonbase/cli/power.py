@@ -14,7 +14,7 @@ import typer
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, fail, out_console
-from moonbase.io.dem_readers import terrain_reader
+from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario, load_scenario
 from moonbase.pipeline import Results, run
 
@@ -122,15 +122,14 @@ def power(
         if model.power is None:
             fail(f"{scenario or 'the scenario'} has no power section; add one (see "
                  "`moonbase scenario init`)")  # fmt: skip
-        reader = None
         if model.terrain is not None:
             # Site skylines only: the regional maps are not needed here.
             model = model.model_copy(
                 update={"terrain": model.terrain.model_copy(update={"maps": False})}
             )
-            reader = terrain_reader(model.terrain.dem, scenario.parent if scenario else None)
+        readers = scenario_terrain_readers(model.terrain, scenario.parent if scenario else None)
         with err_console.status("simulating power at each site"):
-            results = run(model, read_terrain=reader)
+            results = run(model, **readers)
         rows = power_report(results)
     if output_format is PowerFormat.json:
         sys.stdout.write(json.dumps(rows, indent=1) + "\n")

@@ -4,16 +4,31 @@ from __future__ import annotations
 
 import json
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import numpy as np
 import typer
+import xarray as xr
 from rich.table import Table
 
-from moonbase.cli.output import clear_errors, fail, out_console, say, span_from_options
+from moonbase.cli.output import (
+    clear_errors,
+    fail,
+    out_console,
+    progress_bar,
+    say,
+    span_from_options,
+)
 from moonbase.errors import DemError
-from moonbase.io.dem_readers import describe_dem, read_dem, read_dem_around
+from moonbase.io.dem_readers import (
+    describe_dem,
+    is_metric_grid,
+    read_dem,
+    read_dem_around,
+    read_far_field,
+)
 from moonbase.io.exports import write_netcdf
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import horizon_map, site_horizon
@@ -26,6 +41,45 @@ HeightOption = Annotated[float, typer.Option("--height-m", min=0.0, help="Observ
 CenterOption = Annotated[str | None, typer.Option(help="Cut a window centred at LAT,LON.")]
 SizeOption = Annotated[float, typer.Option(min=0.1, help="Window side, km.")]
 ResolutionOption = Annotated[float | None, typer.Option(min=1.0, help="Window pixel, m.")]
+FarFieldOption = Annotated[
+    Path | None,
+    typer.Option("--far-field", help="A coarser DEM (PDS3 or GeoTIFF) searched beyond the window."),
+]
+FarKmOption = Annotated[
+    float, typer.Option("--far-km", min=1.0, help="Far field's reach past the window's edges, km.")
+]
+FarResolutionOption = Annotated[
+    float | None,
+    typer.Option("--far-resolution-m", min=1.0, help="Far-field pixel, m (default: the DEM's)."),
+]
+TileSizeOption = Annotated[
+    int | None,
+    typer.Option(
+        "--tile-size",
+        min=8,
+        help="Compute in tiles of N x N pixels on a Dask cluster (resumable).",
+    ),
+]
+SchedulerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--scheduler",
+        help="Address of an existing Dask scheduler (default: a local cluster).",
+    ),
+]
+WorkersOption = Annotated[
+    int, typer.Option("--workers", min=1, help="Workers of the local Dask cluster.")
+]
+TilesDirOption = Annotated[
+    Path | None,
+    typer.Option("--tiles-dir", help="Folder of finished tiles (default: OUT.tiles)."),
+]
+KeepTilesOption = Annotated[
+    bool, typer.Option("--keep-tiles", help="Keep the tile folder after the output is written.")
+]
+
+#: Tile side (pixels) when --scheduler is given without --tile-size.
+DEFAULT_TILE_SIZE = 256
 
 terrain_app = typer.Typer(help="Inspect DEMs and compute horizons.", no_args_is_help=True)
 
@@ -40,6 +94,39 @@ def parse_lat_lon(text: str, option: str) -> tuple[float, float]:
     if not -90.0 <= lat <= 90.0:
         fail(f"{option}: latitude {lat:g} is outside -90..90")
     return lat, lon % 360.0
+
+
+def load_far_field(
+    path: Path | None, grid: Dem, far_km: float, far_resolution_m: float | None
+) -> Dem | None:
+    """Return the far field around ``grid`` from ``path`` (None without --far-field)."""
+    if path is None:
+        return None
+    return read_far_field(path, grid, reach_m=far_km * 1000.0, resolution_m=far_resolution_m)
+
+
+@contextmanager
+def dask_client(scheduler: str | None, workers: int):
+    """A Dask client: of the cluster at ``scheduler``, or of a local cluster."""
+    from moonbase.terrain.tiles import local_client, scheduler_client
+
+    if scheduler is not None:
+        with scheduler_client(scheduler) as client:
+            yield client
+    else:
+        with local_client(workers) as client:
+            yield client
+
+
+def finish_tiles(out: Path, tiles_dir: Path | None, keep: bool, counts: tuple[int, int]) -> str:
+    """Remove the tile folder unless kept; describe what the tiled run did."""
+    from moonbase.terrain.tiles import remove_tile_folder
+
+    folder = tiles_dir or Path(f"{out}.tiles")
+    if not keep:
+        remove_tile_folder(folder)
+    tiles, resumed = counts
+    return f"{tiles} tiles ({resumed} already done in {folder})"
 
 
 def load_grid(dem: Path, center: str | None, size_km: float, resolution_m: float | None) -> Dem:
@@ -107,6 +194,14 @@ def horizon(
     center: CenterOption = None,
     size_km: SizeOption = 300.0,
     resolution_m: ResolutionOption = None,
+    far_field: FarFieldOption = None,
+    far_km: FarKmOption = 300.0,
+    far_resolution_m: FarResolutionOption = None,
+    tile_size: TileSizeOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+    tiles_dir: TilesDirOption = None,
+    keep_tiles: KeepTilesOption = False,
     output_format: Annotated[
         str, typer.Option("--format", help="json or table (with --site).")
     ] = "table",
@@ -114,43 +209,89 @@ def horizon(
     """Compute a horizon map (--out) or one point's skyline (--site).
 
     Map azimuths are grid azimuths (clockwise from the map's +y); a site's skyline is
-    in local azimuth (from local north through east).
+    in local azimuth (from local north through east). --far-field searches a coarser
+    DEM past the window's edges; --tile-size or --scheduler computes the map in tiles
+    on Dask, resuming from the tiles a stopped run left in --tiles-dir.
     """
     if (out is None) == (site is None):
         fail("give either --out FILE.nc (a map) or --site LAT,LON (a point)")
     if output_format not in ("json", "table"):
         fail(f"--format: choose json or table (got {output_format!r})")
+    if site is not None and (tile_size or scheduler):
+        fail("--tile-size and --scheduler are for maps (--out), not --site")
     with clear_errors():
-        _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, output_format)
-
-
-def _horizon(dem, out, site, azimuths, height_m, center, size_km, resolution_m, output_format):
-    if site is not None:
-        lat, lon = parse_lat_lon(site, "--site")
-        grid = load_grid(dem, center or site, size_km, resolution_m)
-        skyline = site_horizon(grid, lat, lon, azimuths=azimuths, height_m=height_m)
-        result = {
-            "azimuth_deg": [round(float(a), 6) for a in skyline.azimuth_deg],
-            "horizon_deg": [round(float(e), 6) for e in skyline.elevation_deg],
-        }
-        if output_format == "json":
-            sys.stdout.write(json.dumps(result) + "\n")
+        if site is not None:
+            _site_skyline(
+                dem,
+                site,
+                azimuths,
+                height_m,
+                center,
+                size_km,
+                resolution_m,
+                (far_field, far_km, far_resolution_m),
+                output_format,
+            )
+            return
+        grid = load_grid(dem, center, size_km, resolution_m)
+        far = load_far_field(far_field, grid, far_km, far_resolution_m)
+        if tile_size is None and scheduler is None:
+            with progress_bar("horizon map (azimuths)") as update:
+                dataset = horizon_map(
+                    grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
+                )
+            write_netcdf(dataset, out)
+            values = dataset.horizon_deg.values
+            done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
-            table = Table(title=f"skyline at {lat:g}, {lon:g} E", title_justify="left")
-            table.add_column("azimuth (deg)", justify="right")
-            table.add_column("horizon (deg)", justify="right")
-            for a, e in zip(result["azimuth_deg"], result["horizon_deg"], strict=True):
-                table.add_row(f"{a:.2f}", f"{e:.3f}")
-            out_console.print(table)
+            from moonbase.terrain.tiles import horizon_map_tiled
+
+            with (
+                progress_bar("horizon map (tiles)") as update,
+                dask_client(scheduler, workers) as client,
+            ):
+                counts = horizon_map_tiled(
+                    grid,
+                    out,
+                    client=client,
+                    tile_size=tile_size or DEFAULT_TILE_SIZE,
+                    tiles_dir=tiles_dir,
+                    azimuths=azimuths,
+                    height_m=height_m,
+                    far_field=far,
+                    progress=lambda done, total, _resumed: update(done, total),
+                )
+            done = finish_tiles(out, tiles_dir, keep_tiles, counts)
+            with xr.open_dataset(out) as written:
+                values = written.horizon_deg.values
+        finite = values[values > -90.0]
+        reach = "" if far is None else f", far field {far_km:g} km past the edges"
+        say(f"wrote {out}: {done}{reach}, horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg")
+
+
+def _site_skyline(
+    dem, site, azimuths, height_m, center, size_km, resolution_m, far_options, output_format
+):
+    lat, lon = parse_lat_lon(site, "--site")
+    # A metric grid (e.g. a polar stereographic product) is used as is; a global map
+    # gets a window around the site.
+    own_grid = center is None and resolution_m is None and is_metric_grid(dem)
+    grid = load_grid(dem, None if own_grid else center or site, size_km, resolution_m)
+    far = load_far_field(far_options[0], grid, far_options[1], far_options[2])
+    skyline = site_horizon(grid, lat, lon, azimuths=azimuths, height_m=height_m, far_field=far)
+    result = {
+        "azimuth_deg": [round(float(a), 6) for a in skyline.azimuth_deg],
+        "horizon_deg": [round(float(e), 6) for e in skyline.elevation_deg],
+    }
+    if output_format == "json":
+        sys.stdout.write(json.dumps(result) + "\n")
         return
-    grid = load_grid(dem, center, size_km, resolution_m)
-    dataset = horizon_map(grid, azimuths=azimuths, height_m=height_m)
-    write_netcdf(dataset, out)
-    finite = dataset.horizon_deg.values[dataset.horizon_deg.values > -90.0]
-    say(
-        f"wrote {out}: {grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths, "
-        f"horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg"
-    )
+    table = Table(title=f"skyline at {lat:g}, {lon:g} E", title_justify="left")
+    table.add_column("azimuth (deg)", justify="right")
+    table.add_column("horizon (deg)", justify="right")
+    for a, e in zip(result["azimuth_deg"], result["horizon_deg"], strict=True):
+        table.add_row(f"{a:.2f}", f"{e:.3f}")
+    out_console.print(table)
 
 
 @terrain_app.command("illumination")
@@ -165,27 +306,65 @@ def illumination(
     center: CenterOption = None,
     size_km: SizeOption = 300.0,
     resolution_m: ResolutionOption = None,
+    far_field: FarFieldOption = None,
+    far_km: FarKmOption = 300.0,
+    far_resolution_m: FarResolutionOption = None,
+    tile_size: TileSizeOption = None,
+    scheduler: SchedulerOption = None,
+    workers: WorkersOption = 2,
+    tiles_dir: TilesDirOption = None,
+    keep_tiles: KeepTilesOption = False,
 ) -> None:
     """Map the sunlit, mean visible-disc and Earth-visible fractions over a span.
 
     Writes sunlit_fraction, mean_solar_visible_fraction, earth_visible_fraction and
-    permanent_shadow (y, x) with units.
+    permanent_shadow (y, x) with units. With --tile-size or --scheduler, tiles on Dask
+    compute their own horizons and fractions (no horizon map is kept), resumably.
     """
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
-    from moonbase.terrain.illumination import illumination_map
+    from moonbase.terrain.illumination import illumination_map, sky_tables
 
     span = span_from_options(start, stop, step)
     with clear_errors():
         grid = load_grid(dem, center, size_km, resolution_m)
-        horizons = horizon_map(grid, azimuths=azimuths, height_m=height_m)
+        far = load_far_field(far_field, grid, far_km, far_resolution_m)
         ephemeris = load_ephemeris()
         t, _ = time_grid(ephemeris.ts, span.start, span.stop, span.step)
-        maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
-        write_netcdf(maps, out)
+        if tile_size is None and scheduler is None:
+            with progress_bar("horizon map (azimuths)") as update:
+                horizons = horizon_map(
+                    grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
+                )
+            maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
+            write_netcdf(maps, out)
+            done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
+        else:
+            from moonbase.terrain.horizon import azimuth_grid
+            from moonbase.terrain.tiles import illumination_map_tiled
+
+            sky = sky_tables(grid, azimuth_grid(azimuths), t, ephemeris=ephemeris)
+            with (
+                progress_bar("illumination (tiles)") as update,
+                dask_client(scheduler, workers) as client,
+            ):
+                counts = illumination_map_tiled(
+                    grid,
+                    sky,
+                    out,
+                    client=client,
+                    tile_size=tile_size or DEFAULT_TILE_SIZE,
+                    tiles_dir=tiles_dir,
+                    height_m=height_m,
+                    far_field=far,
+                    progress=lambda done, total, _resumed: update(done, total),
+                )
+            done = finish_tiles(out, tiles_dir, keep_tiles, counts)
+            with xr.open_dataset(out) as written:
+                maps = written.load()
         lit = maps.sunlit_fraction.values
         say(
-            f"wrote {out}: {grid.shape[0]} x {grid.shape[1]} pixels over {len(t.tt)} steps; "
+            f"wrote {out}: {done} over {len(t.tt)} steps; "
             f"sunlit {100 * lit.min():.1f}..{100 * lit.max():.1f} % of the time, "
             f"{int(maps.permanent_shadow.sum())} pixels never lit"
         )

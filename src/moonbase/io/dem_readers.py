@@ -20,6 +20,7 @@ from pyproj.exceptions import CRSError
 
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
+from moonbase.scenario import Terrain
 from moonbase.terrain.dem import Dem
 
 #: An offset this close to the lunar radius means the file stores radii, not heights.
@@ -112,6 +113,24 @@ def read_dem(
             "hole as height 0)",
         )
     return Dem(heights, transform, crs, name)
+
+
+def is_metric_grid(path: str | Path) -> bool:
+    """Whether a DEM file is in a projected, non-cylindrical CRS (usable without a window).
+
+    Reads the CRS only, not the heights.
+    """
+    path = Path(path)
+    if not path.exists():
+        raise DemError(str(path), "no such file")
+    try:
+        with rasterio.open(path) as dataset:
+            crs = _crs_of(str(path), dataset)
+    except rasterio.errors.RasterioIOError as error:
+        raise DemError(str(path), f"not a readable raster or PDS3 label ({error})") from None
+    operation = crs.coordinate_operation
+    method = operation.method_name if operation is not None else ""
+    return crs.is_projected and "Cylindrical" not in method
 
 
 def _proj_string(crs: CRS) -> str:
@@ -213,6 +232,27 @@ def read_dem_around(
     return read_dem(path, window=(rows, cols), allow_nodata=True)
 
 
+def read_far_field(
+    path: str | Path, near: Dem, *, reach_m: float, resolution_m: float | None = None
+) -> Dem:
+    """Read a far field for the window ``near`` from the DEM at ``path``.
+
+    A grid in ``near``'s CRS reaching ``reach_m`` past each of its edges, at
+    ``resolution_m`` (default: the file's own pixel, never finer than ``near``'s); only
+    the part of the file it needs is read. See
+    :func:`moonbase.terrain.window.cut_far_field`.
+    """
+    from moonbase.terrain.window import cut_far_field
+
+    rows, cols = near.shape
+    lon, lat = near.to_lonlat(near.x[cols // 2], near.y[rows // 2])
+    side_m = max(rows, cols) * near.resolution[0] + 2.0 * reach_m
+    source = read_dem_around(
+        path, center_lat_deg=float(lat), center_lon_deg=float(lon), size_m=side_m
+    )
+    return cut_far_field(source, near, reach_m=reach_m, resolution_m=resolution_m)
+
+
 #: Pixel size of the built-in parametric terrain before windows are cut from it.
 BUILTIN_RESOLUTION_M = 500.0
 
@@ -233,3 +273,16 @@ def terrain_reader(dem: str, base: Path | None = None):
     return lambda lat, lon, size_m: read_dem_around(
         path, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m
     )
+
+
+def scenario_terrain_readers(terrain: Terrain | None, base: Path | None = None) -> dict:
+    """Return the ``read_terrain`` and ``read_far_terrain`` arguments of
+    :func:`moonbase.pipeline.run` for a scenario's terrain section (``None`` where it has
+    no such DEM); relative paths are taken from ``base`` (the scenario's folder)."""
+    if terrain is None:
+        return {"read_terrain": None, "read_far_terrain": None}
+    far = terrain.far_field_dem
+    return {
+        "read_terrain": terrain_reader(terrain.dem, base),
+        "read_far_terrain": None if far is None else terrain_reader(far, base),
+    }

@@ -20,14 +20,31 @@ def _netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
     return dataset.assign_coords(coords)
 
 
-def write_netcdf(dataset: xr.Dataset, path: str | Path) -> Path:
-    """Write a dataset to NetCDF-4 with compression."""
+def write_netcdf(
+    dataset: xr.Dataset,
+    path: str | Path,
+    *,
+    chunk_sizes: dict[str, int] | None = None,
+    compress: bool = True,
+) -> Path:
+    """Write a dataset to NetCDF-4, compressed unless ``compress`` is False.
+
+    ``chunk_sizes`` (dimension -> length) sets the file's chunks; data written from
+    Dask chunks made of whole file chunks is compressed once per chunk.
+    """
     dataset = _netcdf_ready(dataset)
     encoding = {
-        name: {"zlib": True, "complevel": 4}
+        name: {"zlib": compress, "complevel": 4} if compress else {}
         for name, variable in dataset.data_vars.items()
         if variable.dtype.kind in "fiub"
     }
+    if chunk_sizes:
+        for name, settings in encoding.items():
+            variable = dataset[name]
+            settings["chunksizes"] = tuple(
+                min(chunk_sizes.get(dim, length), length)
+                for dim, length in zip(variable.dims, variable.shape, strict=True)
+            )
     return write_atomically(
         Path(path), lambda p: dataset.to_netcdf(p, engine="netcdf4", encoding=encoding)
     )

@@ -135,6 +135,9 @@ class Terrain(Model):
     resolution_m: float = Field(default=500.0, gt=0.0, le=100_000.0)
     azimuths: int = Field(default=360, ge=8, le=7200)
     maps: bool = True  # also map the region around the sites (illumination, slope)
+    # A coarser DEM searched past radius_km, out to far_field_km more (terrain/horizon.py).
+    far_field_dem: str | None = Field(default=None, min_length=1)
+    far_field_km: float = Field(default=300.0, gt=0.0, le=2000.0)
 
 
 class Scenario(Model):

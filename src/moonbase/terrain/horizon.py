@@ -14,17 +14,20 @@ azimuth, ready for the site environment.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import xarray as xr
 
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.environment.horizon import Horizon
 from moonbase.errors import DemError
-from moonbase.terrain import _kernels
+from moonbase.terrain import _kernels, _sweep
 from moonbase.terrain.dem import Dem
 
-#: Columns next to each pixel sampled on its own ray before interpolated lines take
-#: over (see ``_kernels``); 8 keeps the mean error near 0.01 deg on LOLA terrain.
+#: Steps along each pixel's own ray sampled exactly for every pixel, before the lines'
+#: proposals take over (see ``_sweep``): 8 keeps 99.9 % of LOLA pixel-azimuths
+#: within 0.05 deg of the brute-force march (benchmarks/results/horizon_map.json).
 NEAR_FIELD_PX = 8
 
 
@@ -51,9 +54,230 @@ def _check_grid(dem: Dem) -> float:
     dx, dy = dem.resolution
     if abs(dx - dy) > 1e-6 * dx:
         raise DemError(dem.source, f"pixels must be square (got {dx} x {dy} m)")
+    if dem.transform.b != 0.0 or dem.transform.d != 0.0 or dem.transform.e > 0.0:
+        raise DemError(dem.source, "the grid must be north-up (no rotation, rows southward)")
+    if min(dem.shape) < 2:
+        raise DemError(dem.source, f"the grid must be at least 2 x 2 pixels (got {dem.shape})")
     if np.isnan(dem.height_m).any():
         raise DemError(dem.source, "the grid has no-data pixels; fill them first")
     return dx
+
+
+def _far_field_map(dem: Dem, far_field: Dem) -> tuple[float, float, float]:
+    """Return (cm_col, cm_row, s): fine (row, col) -> coarse (cm_row + s row, cm_col + s col)."""
+    coarse_m = _check_grid(far_field)
+    if not far_field.crs.equals(dem.crs):
+        raise DemError(
+            far_field.source,
+            f"the far field must be in the window's CRS ({dem.crs.name}); cut it with "
+            "moonbase.terrain.window.cut_far_field",
+        )
+    fine, coarse = dem.transform, far_field.transform
+    s = fine.a / coarse.a
+    cm_col = (fine.c - coarse.c) / coarse.a + 0.5 * (s - 1.0)
+    cm_row = (coarse.f - fine.f) / coarse.a + 0.5 * (s - 1.0)
+    rows, cols = dem.shape
+    n_rows, n_cols = far_field.shape
+    corners_r = cm_row + s * np.array([0.0, rows - 1.0])
+    corners_c = cm_col + s * np.array([0.0, cols - 1.0])
+    if (
+        corners_r.min() < 0
+        or corners_c.min() < 0
+        or corners_r.max() > n_rows - 1
+        or (corners_c.max() > n_cols - 1)
+    ):
+        raise DemError(
+            far_field.source,
+            f"the far field ({n_rows} x {n_cols} pixels of {coarse_m:g} m) does not "
+            "surround the window; widen it",
+        )
+    return cm_col, cm_row, s
+
+
+def far_field_reach_m(dem: Dem, far_field: Dem) -> float:
+    """Return the least distance (m) from the window's edge to the far field's edge."""
+    fine, coarse = dem.transform, far_field.transform
+    rows, cols = dem.shape
+    n_rows, n_cols = far_field.shape
+    return float(
+        min(
+            fine.c - coarse.c,
+            (coarse.c + coarse.a * n_cols) - (fine.c + fine.a * cols),
+            coarse.f - fine.f,
+            (fine.f + fine.e * rows) - (coarse.f + coarse.e * n_rows),
+        )
+    )
+
+
+def _frames(z: np.ndarray) -> tuple[np.ndarray, ...]:
+    """The four oriented copies the sweep runs on (see ``_sweep.horizon_block``).
+
+    Heights are stored as float32 (what LOLA products and windows hold; computation is
+    in float64): half the cache footprint for the scattered reads of the sweep.
+    """
+    z = np.asarray(z, dtype=np.float32)
+    return tuple(np.ascontiguousarray(v) for v in (z, z[:, ::-1], z.T, z.T[:, ::-1]))
+
+
+class HorizonProblem:
+    """A DEM (and optional far field) prepared once for any number of horizon blocks.
+
+    Parameters
+    ----------
+    dem : Dem
+        Metric, square-pixel, north-up grid without holes (the near field).
+    far_field : Dem, optional
+        A coarser grid in the same CRS that surrounds ``dem``: terrain beyond the window.
+    """
+
+    def __init__(self, dem: Dem, far_field: Dem | None = None):
+        self.dem = dem
+        self.pixel_m = _check_grid(dem)
+        self.far_field = far_field
+        self.grids = _frames(dem.height_m)
+        if far_field is None:
+            self.coarse = _frames(np.zeros((2, 2)))
+            self.maps = np.tile([0.0, 0.0, 1.0], (4, 1))
+            return
+        cm_col, cm_row, s = _far_field_map(dem, far_field)
+        rows, cols = dem.shape
+        n_rows, n_cols = far_field.shape
+        self.coarse = _frames(far_field.height_m)
+        self.maps = np.array(
+            [
+                [cm_col, cm_row, s],
+                [n_cols - 1 - cm_col - s * (cols - 1), cm_row, s],
+                [cm_row, cm_col, s],
+                [n_rows - 1 - cm_row - s * (rows - 1), cm_col, s],
+            ]
+        )
+
+    def block(
+        self,
+        rows: slice,
+        cols: slice,
+        azimuths_deg: np.ndarray,
+        *,
+        height_m: float = 0.0,
+        near_px: int = NEAR_FIELD_PX,
+        threads: int = 2,
+    ) -> np.ndarray:
+        """Return horizons (deg) of ``dem[rows, cols]``, shape (azimuth, rows, cols), float32.
+
+        Every pixel's search covers the whole window and far field, so a block is
+        bit-for-bit the same as that part of the whole map.
+        """
+        n_rows, n_cols = self.dem.shape
+        r0, r1, _ = rows.indices(n_rows)
+        c0, c1, _ = cols.indices(n_cols)
+        if r1 <= r0 or c1 <= c0:
+            raise ValueError(f"empty block rows {rows}, cols {cols}")
+        out = np.empty((len(azimuths_deg), r1 - r0, c1 - c0), dtype=np.float32)
+        _sweep.horizon_block(
+            self.grids,
+            self.coarse,
+            self.far_field is not None,
+            self.maps,
+            self.pixel_m,
+            np.radians(np.asarray(azimuths_deg, dtype=np.float64)),
+            MOON_RADIUS_M,
+            float(height_m),
+            int(near_px),
+            np.array([r0, r1], dtype=np.int64),
+            np.array([c0, c1], dtype=np.int64),
+            out,
+            self._codes_buffers(max(1, min(int(threads), len(azimuths_deg)))),
+        )
+        return out
+
+    def _codes_buffers(self, groups: int) -> np.ndarray:
+        """Per-thread tables of each line's tangent sample (see ``_sweep.NONE``)."""
+        rows, cols = self.dem.shape
+        largest = max(rows, cols, *self.coarse[0].shape) + 2
+        dtype = np.int16 if largest < np.iinfo(np.int16).max else np.int32
+        return np.empty((groups, rows + cols + 4, max(rows, cols)), dtype=dtype)
+
+    def brute_force(
+        self, rows: np.ndarray, cols: np.ndarray, azimuths_deg: np.ndarray, *, height_m: float
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """Ray-march the pixels ``(rows[i], cols[i])``: the independent reference.
+
+        Returns horizons (deg, -90 where nothing lies ahead) and the distance (m) of the
+        highest point, each (pixel, azimuth). O(N) per pixel-azimuth for N steps.
+        """
+        rows = np.asarray(rows, dtype=np.int64)
+        cols = np.asarray(cols, dtype=np.int64)
+        deg = np.empty((rows.size, len(azimuths_deg)))
+        dist = np.empty_like(deg)
+        _kernels.ray_march(
+            self.grids[0],
+            self.coarse[0],
+            self.far_field is not None,
+            self.maps[0],
+            self.pixel_m,
+            np.radians(np.asarray(azimuths_deg, dtype=np.float64)),
+            MOON_RADIUS_M,
+            float(height_m),
+            rows,
+            cols,
+            deg,
+            dist,
+        )
+        return np.where(np.isfinite(deg), deg, -90.0), dist
+
+
+def horizon_dataset(
+    dem: Dem,
+    horizons: np.ndarray,
+    azimuths_deg: np.ndarray,
+    *,
+    height_m: float,
+    far_field: Dem | None = None,
+    rows: slice = slice(None),
+    cols: slice = slice(None),
+) -> xr.Dataset:
+    """Label an (azimuth, y, x) horizon array of ``dem[rows, cols]`` as the map's Dataset.
+
+    Coordinates come from the whole grid's, so a tile's are exactly the map's.
+    """
+    x, y = dem.x[cols], dem.y[rows]
+    convergence = dem.convergence_deg(*dem.to_lonlat(*np.meshgrid(x, y)))
+    attrs = {
+        "crs_wkt": dem.crs.to_wkt(),
+        "observer_height_m": float(height_m),
+        "moon_radius_m": MOON_RADIUS_M,
+        "source": dem.source,
+        "azimuth_convention": "grid azimuth (clockwise from +y); local = grid - convergence",
+        "far_field": "none: terrain beyond the window is not searched",
+    }
+    if far_field is not None:
+        attrs["far_field"] = far_field.source
+        attrs["far_field_resolution_m"] = far_field.resolution[0]
+        attrs["far_field_reach_km"] = far_field_reach_m(dem, far_field) / 1000.0
+    return xr.Dataset(
+        {
+            "horizon_deg": (
+                ("azimuth", "y", "x"),
+                horizons,
+                {"units": "deg", "long_name": "horizon elevation above the local horizontal"},
+            ),
+            "grid_convergence_deg": (
+                ("y", "x"),
+                convergence.astype(np.float32),
+                {"units": "deg", "long_name": "grid azimuth of local north"},
+            ),
+        },
+        coords={
+            "azimuth_deg": (
+                "azimuth",
+                np.asarray(azimuths_deg, dtype=np.float64),
+                {"units": "deg", "long_name": "grid azimuth, clockwise from +y"},
+            ),
+            "x": ("x", x, {"units": "m"}),
+            "y": ("y", y, {"units": "m"}),
+        },
+        attrs=attrs,
+    ).transpose("y", "x", "azimuth")
 
 
 def horizon_map(
@@ -61,13 +285,18 @@ def horizon_map(
     *,
     azimuths: int = 360,
     height_m: float = 0.0,
+    far_field: Dem | None = None,
     near_px: int = NEAR_FIELD_PX,
     threads: int = 2,
+    progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Compute the horizon elevation of every pixel of ``dem`` for ``azimuths`` directions.
 
-    Includes the Moon's curvature (1737.4 km sphere) and an observer ``height_m`` above
-    the ground; terrain is searched to the window's edge.
+    Includes the Moon's curvature (exact 1737.4 km sphere) and an observer ``height_m``
+    above the ground; terrain is searched to the window's edge and, with ``far_field``
+    (a coarser grid in the same CRS around the window, see
+    :func:`moonbase.terrain.window.cut_far_field`), on to the far field's edge.
+    ``progress(azimuths done, azimuths)`` is called as the work advances.
 
     Returns
     -------
@@ -77,57 +306,36 @@ def horizon_map(
         ``azimuth_deg`` (grid azimuth); ``grid_convergence_deg`` (y, x); the CRS as
         WKT in ``attrs['crs_wkt']``.
     """
-    pixel_m = _check_grid(dem)
     az = azimuth_grid(azimuths)
     size = az.size * dem.shape[0] * dem.shape[1] * 4
     if size > MAX_MAP_BYTES:
         raise DemError(
             dem.source,
             f"a {dem.shape[0]} x {dem.shape[1]} x {az.size} horizon map "
-            f"needs {size / 2**30:.1f} GiB; use fewer azimuths or a "
-            f"smaller window (limit {MAX_MAP_BYTES / 2**30:.0f} GiB)",
+            f"needs {size / 2**30:.1f} GiB; use fewer azimuths, a smaller window, or "
+            f"tiles (moonbase terrain horizon ... --tile-size N; limit "
+            f"{MAX_MAP_BYTES / 2**30:.0f} GiB in memory)",
         )
-    out = np.empty((az.size, *dem.shape), dtype=np.float32)
-    _kernels.horizon_map(
-        np.ascontiguousarray(dem.height_m, dtype=np.float64),
-        pixel_m,
-        np.radians(az),
-        MOON_RADIUS_M,
-        float(height_m),
-        int(near_px),
-        out,
-        max(1, int(threads)),
-    )
-    return xr.Dataset(
-        {
-            "horizon_deg": (
-                ("azimuth", "y", "x"),
-                out,
-                {"units": "deg", "long_name": "horizon elevation above the local horizontal"},
-            ),
-            "grid_convergence_deg": (
-                ("y", "x"),
-                dem.grid_convergence_deg().astype(np.float32),
-                {"units": "deg", "long_name": "grid azimuth of local north"},
-            ),
-        },
-        coords={
-            "azimuth_deg": (
-                "azimuth",
-                az,
-                {"units": "deg", "long_name": "grid azimuth, clockwise from +y"},
-            ),
-            "x": ("x", dem.x, {"units": "m"}),
-            "y": ("y", dem.y, {"units": "m"}),
-        },
-        attrs={
-            "crs_wkt": dem.crs.to_wkt(),
-            "observer_height_m": float(height_m),
-            "moon_radius_m": MOON_RADIUS_M,
-            "source": dem.source,
-            "azimuth_convention": "grid azimuth (clockwise from +y); local = grid - convergence",
-        },
-    ).transpose("y", "x", "azimuth")
+    problem = HorizonProblem(dem, far_field)
+    if progress is None:
+        out = problem.block(
+            slice(None), slice(None), az, height_m=height_m, near_px=near_px, threads=threads
+        )
+    else:
+        # Azimuths in batches (each independent of the others) to show progress.
+        out = np.empty((az.size, *dem.shape), dtype=np.float32)
+        batch = max(int(threads), -(-az.size // 24))
+        for start in range(0, az.size, batch):
+            out[start : start + batch] = problem.block(
+                slice(None),
+                slice(None),
+                az[start : start + batch],
+                height_m=height_m,
+                near_px=near_px,
+                threads=threads,
+            )
+            progress(min(start + batch, az.size), az.size)
+    return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field)
 
 
 def site_horizon(
@@ -137,27 +345,36 @@ def site_horizon(
     *,
     azimuths: int = 360,
     height_m: float = 0.0,
+    far_field: Dem | None = None,
 ) -> Horizon:
     """Return the skyline of one point as a :class:`Horizon` in local azimuth.
 
-    Brute-force ray march from the exact point (one column or row per step, as the map
-    kernel samples; bilinear heights; exact sphere), which for one point costs less
-    than a map. The point must be inside the DEM. Beyond the window the reference
+    Brute-force ray march from the exact point over the window and the optional far
+    field (see :meth:`HorizonProblem.brute_force`), which for one point costs less than
+    a map. The point must be inside the DEM. Beyond the terrain searched the reference
     sphere is assumed: the floor is its geometric horizon seen from the point's own
     height above it, ``-arccos(R / (R + z + h))``.
     """
-    pixel_m = _check_grid(dem)
+    problem = HorizonProblem(dem, far_field)
     x, y = dem.from_lonlat(lon_deg, lat_deg)
     row, col = dem.centre_index(float(x), float(y))
     rows, cols = dem.shape
     if not (0 <= row <= rows - 1 and 0 <= col <= cols - 1):
         raise DemError(dem.source, f"the point {lat_deg:g}, {lon_deg:g} lies outside the grid")
     grid_az = azimuth_grid(azimuths)
-    z = np.ascontiguousarray(dem.height_m, dtype=np.float64)
     elevation = _kernels.ray_march_point(
-        z, pixel_m, np.radians(grid_az), MOON_RADIUS_M, float(height_m), row, col
+        problem.grids[0],
+        problem.coarse[0],
+        far_field is not None,
+        problem.maps[0],
+        problem.pixel_m,
+        np.radians(grid_az),
+        MOON_RADIUS_M,
+        float(height_m),
+        row,
+        col,
     )
-    ground_m = float(_kernels.bilinear(z, row, col))
+    ground_m = float(_kernels.bilinear(problem.grids[0], row, col))
     floor = Horizon.smooth_sphere(max(ground_m, 0.0) + height_m).floor_deg
     # Local azimuth = grid azimuth - grid azimuth of local north at the point.
     convergence = float(dem.convergence_deg(lon_deg, lat_deg))

@@ -22,6 +22,8 @@ horizon); the Earth's parallax across the window (< 0.03 deg for 150 km) is negl
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 import xarray as xr
 from skyfield.timelib import Time
@@ -43,10 +45,9 @@ ILLUMINATION_ATTRS: dict[str, tuple[str, str]] = {
 }
 
 
-def _pixel_tilts(dem: Dem, reference: SurfacePoint, convergence_deg: float):
+def _pixel_tilts(lon_deg, lat_deg, reference: SurfacePoint, convergence_deg: float):
     """Angle between each pixel's vertical and the reference's, and its grid azimuth."""
-    lon, lat = dem.lonlat_grid()
-    lat_r, lon_r = np.radians(lat), np.radians(lon)
+    lat_r, lon_r = np.radians(lat_deg), np.radians(lon_deg)
     up = np.stack([np.cos(lat_r) * np.cos(lon_r), np.cos(lat_r) * np.sin(lon_r), np.sin(lat_r)])
     east, north, zenith = np.einsum("ij,j...->i...", reference.enu_axes(), up)
     tilt = np.arccos(np.clip(zenith, -1.0, 1.0))
@@ -109,6 +110,132 @@ def _disc_table(dwell, above, radius_deg):
     return table
 
 
+@dataclass(frozen=True, eq=False)
+class SkyTables:
+    """Dwell-time tables of the Sun and Earth over a span, seen from a window's centre.
+
+    Built once per window (:func:`sky_tables`); any block of the window's pixels is then
+    integrated against them (:func:`integrate_block`), so tiles agree with the map.
+    """
+
+    reference: SurfacePoint
+    convergence_deg: float  # grid azimuth of local north at the reference point
+    azimuths_deg: np.ndarray
+    tables: np.ndarray  # (quantity, azimuth, threshold)
+    start_deg: float
+    total_days: float
+    attrs: dict
+
+
+def sky_tables(dem: Dem, azimuths_deg: np.ndarray, t: Time, *, ephemeris: Ephemeris) -> SkyTables:
+    """Place the Sun and Earth over ``t`` from the window's centre and tabulate dwell time.
+
+    Thresholds span the bodies' own elevation range (with the solar radius and a
+    margin), so the tables do not depend on any pixel's skyline: a threshold below
+    them all sees the whole span, one above sees none.
+    """
+    rows, cols = dem.shape
+    lon_c, lat_c = dem.to_lonlat(dem.x[cols // 2], dem.y[rows // 2])
+    reference = SurfacePoint(float(lat_c), float(lon_c))
+    convergence_c = float(dem.convergence_deg(float(lon_c), float(lat_c)))
+    step_days = float(np.median(np.diff(t.tt))) if len(t.tt) > 1 else 1.0
+
+    sun = moon_centred("sun", t, ephemeris=ephemeris).seen_from(reference)
+    earth = moon_centred("earth", t, ephemeris=ephemeris).seen_from(reference)
+    sun_el, sun_az, _ = sun.altaz()
+    earth_el, earth_az, _ = earth.altaz()
+    radius = float(np.mean(sun.angular_radius_deg))
+    margin = radius + 2 * ELEVATION_BIN_DEG
+    low = float(min(np.min(sun_el), np.min(earth_el))) - margin
+    high = float(max(np.max(sun_el), np.max(earth_el))) + margin
+    # Bin edges on a fixed lattice (multiples of the bin) so nearby spans line up.
+    low = np.floor(low / ELEVATION_BIN_DEG) * ELEVATION_BIN_DEG
+    edges = np.arange(low, high + ELEVATION_BIN_DEG, ELEVATION_BIN_DEG)
+    azimuths = np.asarray(azimuths_deg, dtype=np.float64)
+    sun_dwell, sun_above = _dwell(sun_el, sun_az + convergence_c, azimuths, edges, step_days)
+    earth_dwell, earth_above = _dwell(
+        earth_el, earth_az + convergence_c, azimuths, edges, step_days
+    )
+    tables = np.stack(
+        [
+            _sunlit_table(sun_dwell, sun_above, radius),
+            _disc_table(sun_dwell, sun_above, radius),
+            _shifted(_tail(earth_dwell), 0) + earth_above[:, None],
+        ]
+    )
+    attrs = {
+        "start_utc": str(t[0].utc_iso()),
+        "stop_utc": str(t[-1].utc_iso()),
+        "step_days": step_days,
+        "method": "sky histogram: dwell time by azimuth and elevation from the window "
+        "centre, integrated against each pixel's tilted skyline",
+    }
+    return SkyTables(
+        reference, convergence_c, azimuths, tables, float(edges[0]), step_days * len(t.tt), attrs
+    )
+
+
+def integrate_block(
+    dem: Dem,
+    horizon_deg: np.ndarray,
+    sky: SkyTables,
+    *,
+    height_m: float,
+    rows: slice = slice(None),
+    cols: slice = slice(None),
+) -> np.ndarray:
+    """Fractions (sunlit, mean visible disc, Earth visible) of the block ``dem[rows, cols]``.
+
+    ``horizon_deg`` holds the block's horizons (azimuth, y, x) on ``sky.azimuths_deg``.
+    Beyond the terrain searched the reference sphere is assumed: no skyline below its
+    geometric horizon from each pixel's height above it (as for site skylines).
+    Every pixel is computed on its own, so a block equals that part of the whole map.
+    Returns (3, y, x).
+    """
+    xx, yy = np.meshgrid(dem.x[cols], dem.y[rows])
+    tilt, toward = _pixel_tilts(*dem.to_lonlat(xx, yy), sky.reference, sky.convergence_deg)
+    above_sphere_m = np.maximum(dem.height_m[rows, cols].astype(np.float64), 0.0) + height_m
+    dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
+    skyline = np.maximum(horizon_deg, dip)
+    out = np.empty((3, *tilt.shape))
+    _kernels.integrate_sky_tables(
+        np.ascontiguousarray(skyline, dtype=np.float64),
+        tilt,
+        toward,
+        np.radians(sky.azimuths_deg),
+        sky.start_deg,
+        ELEVATION_BIN_DEG,
+        sky.tables,
+        out,
+    )
+    return np.clip(out / sky.total_days, 0.0, 1.0)
+
+
+def illumination_dataset(fractions: np.ndarray, x, y, attrs: dict) -> xr.Dataset:
+    """Label (3, y, x) fractions from :func:`integrate_block` as the maps' Dataset."""
+    data = {
+        "sunlit_fraction": fractions[0],
+        "mean_solar_visible_fraction": fractions[1],
+        "earth_visible_fraction": fractions[2],
+        "permanent_shadow": fractions[0] == 0.0,
+    }
+    return xr.Dataset(
+        {
+            name: (
+                ("y", "x"),
+                values,
+                {"units": ILLUMINATION_ATTRS[name][0], "long_name": ILLUMINATION_ATTRS[name][1]},
+            )
+            for name, values in data.items()
+        },
+        coords={
+            "x": ("x", np.asarray(x), {"units": "m"}),
+            "y": ("y", np.asarray(y), {"units": "m"}),
+        },
+        attrs=attrs,
+    )
+
+
 def illumination_map(
     dem: Dem,
     horizons: xr.Dataset,
@@ -129,80 +256,12 @@ def illumination_map(
     ephemeris : Ephemeris
         From :func:`moonbase.geometry.ephemeris.load_ephemeris`.
     """
-    rows, cols = dem.shape
-    centre_x, centre_y = dem.x[cols // 2], dem.y[rows // 2]
-    lon_c, lat_c = dem.to_lonlat(centre_x, centre_y)
-    reference = SurfacePoint(float(lat_c), float(lon_c))
-    convergence_c = float(horizons.grid_convergence_deg.values[rows // 2, cols // 2])
-    tilt, toward = _pixel_tilts(dem, reference, convergence_c)
-
-    # Beyond the window the reference sphere is assumed: no skyline below its geometric
-    # horizon from each pixel's height above it (as for site skylines).
-    height_m = float(horizons.attrs.get("observer_height_m", 0.0))
-    above_sphere_m = np.maximum(dem.height_m.astype(np.float64), 0.0) + height_m
-    dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
-    skyline = np.maximum(horizons.horizon_deg.transpose("azimuth", "y", "x").values, dip)
-    azimuths = horizons.azimuth_deg.values
-    step_days = float(np.median(np.diff(t.tt))) if len(t.tt) > 1 else 1.0
-
-    sun = moon_centred("sun", t, ephemeris=ephemeris).seen_from(reference)
-    earth = moon_centred("earth", t, ephemeris=ephemeris).seen_from(reference)
-    sun_el, sun_az, _ = sun.altaz()
-    earth_el, earth_az, _ = earth.altaz()
-    radius = float(np.mean(sun.angular_radius_deg))
-
-    # Thresholds lie within the skyline range widened by the largest tilt.
-    margin = float(np.degrees(tilt.max())) + 0.1
-    low = float(np.nanmin(skyline)) - margin - radius
-    high = float(np.nanmax(skyline)) + margin + radius
-    edges = np.arange(low, high + ELEVATION_BIN_DEG, ELEVATION_BIN_DEG)
-    sun_dwell, sun_above = _dwell(sun_el, sun_az + convergence_c, azimuths, edges, step_days)
-    earth_dwell, earth_above = _dwell(
-        earth_el, earth_az + convergence_c, azimuths, edges, step_days
+    sky = sky_tables(dem, horizons.azimuth_deg.values, t, ephemeris=ephemeris)
+    fractions = integrate_block(
+        dem,
+        horizons.horizon_deg.transpose("azimuth", "y", "x").values,
+        sky,
+        height_m=float(horizons.attrs.get("observer_height_m", 0.0)),
     )
-    tables = np.stack(
-        [
-            _sunlit_table(sun_dwell, sun_above, radius),
-            _disc_table(sun_dwell, sun_above, radius),
-            _shifted(_tail(earth_dwell), 0) + earth_above[:, None],
-        ]
-    )
-
-    out = np.empty((3, rows, cols))
-    _kernels.integrate_sky_tables(
-        np.ascontiguousarray(skyline),
-        tilt,
-        toward,
-        np.radians(azimuths),
-        float(edges[0]),
-        ELEVATION_BIN_DEG,
-        tables,
-        out,
-    )
-    total = step_days * len(t.tt)
-    fractions = np.clip(out / total, 0.0, 1.0)
-    data = {
-        "sunlit_fraction": fractions[0],
-        "mean_solar_visible_fraction": fractions[1],
-        "earth_visible_fraction": fractions[2],
-        "permanent_shadow": fractions[0] == 0.0,
-    }
-    return xr.Dataset(
-        {
-            name: (
-                ("y", "x"),
-                values,
-                {"units": ILLUMINATION_ATTRS[name][0], "long_name": ILLUMINATION_ATTRS[name][1]},
-            )
-            for name, values in data.items()
-        },
-        coords={"x": horizons.x, "y": horizons.y},
-        attrs={
-            "crs_wkt": horizons.attrs.get("crs_wkt", ""),
-            "start_utc": str(t[0].utc_iso()),
-            "stop_utc": str(t[-1].utc_iso()),
-            "step_days": step_days,
-            "method": "sky histogram: dwell time by azimuth and elevation from the window "
-            "centre, integrated against each pixel's tilted skyline",
-        },
-    )
+    attrs = {"crs_wkt": horizons.attrs.get("crs_wkt", ""), **sky.attrs}
+    return illumination_dataset(fractions, horizons.x.values, horizons.y.values, attrs)

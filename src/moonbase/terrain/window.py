@@ -15,6 +15,7 @@ from affine import Affine
 from rasterio.crs import CRS as RioCRS
 from rasterio.enums import Resampling
 
+from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
 from moonbase.terrain.dem import Dem, local_stereographic, polar_stereographic
 
@@ -81,8 +82,17 @@ def cut_window(
     cx, cy = target.from_lonlat(center_lon_deg, center_lat_deg)
     half = n * resolution_m / 2.0
     transform = Affine(resolution_m, 0.0, float(cx) - half, 0.0, -resolution_m, float(cy) + half)
+    place = f"the {size_m / 1000:g} km window at {center_lat_deg:g}, {center_lon_deg:g}"
+    heights = _resample(source, crs, transform, (n, n), place)
+    return Dem(
+        heights, transform, crs, f"{source.source} window {center_lat_deg:g},{center_lon_deg:g}"
+    )
+
+
+def _resample(source: Dem, crs, transform: Affine, shape: tuple[int, int], place: str):
+    """Resample ``source`` bilinearly onto a grid; refuse any pixel without data."""
     wrapped = _wrap_global(source)
-    out = np.full((n, n), np.nan, dtype=np.float32)
+    out = np.full(shape, np.nan, dtype=np.float32)
     rasterio.warp.reproject(
         source=wrapped.height_m.astype(np.float32),
         destination=out,
@@ -98,7 +108,54 @@ def cut_window(
     if holes:
         raise DemError(
             source.source,
-            f"the {size_m / 1000:g} km window at {center_lat_deg:g}, {center_lon_deg:g} reaches "
-            f"outside the data ({holes} of {n * n} pixels have none); move or shrink it",
+            f"{place} reaches outside the data ({holes} of {out.size} pixels have none); "
+            "move or shrink it",
         )
-    return Dem(out, transform, crs, f"{source.source} window {center_lat_deg:g},{center_lon_deg:g}")
+    return out
+
+
+def native_pixel_m(dem: Dem) -> float:
+    """Return a DEM's pixel size in metres (for a lat/lon grid, along the meridian)."""
+    if dem.crs.is_geographic:
+        return float(np.radians(dem.resolution[1]) * MOON_RADIUS_M)
+    return float(dem.resolution[1])
+
+
+def cut_far_field(
+    source: Dem, near: Dem, *, reach_m: float, resolution_m: float | None = None
+) -> Dem:
+    """Resample ``source`` onto a coarse grid around the window ``near``, in its CRS.
+
+    The far field extends ``reach_m`` beyond each edge of ``near`` (rounded up to whole
+    coarse pixels) and is centred on it: the terrain a horizon map searches past the
+    window's edge (see :func:`moonbase.terrain.horizon.horizon_map`). Its pixel is
+    ``resolution_m``, by default the source's own (never finer than ``near``'s).
+
+    Raises
+    ------
+    DemError
+        If the reach or resolution is not positive, or the far field reaches outside
+        the source.
+    """
+    if resolution_m is None:
+        resolution_m = max(native_pixel_m(source), near.resolution[0])
+    if reach_m <= 0 or resolution_m <= 0:
+        raise DemError(source.source, "far-field reach and resolution must be positive")
+    rows, cols = near.shape
+    width_m = cols * near.transform.a
+    height_m = rows * abs(near.transform.e)
+    n_cols = int(np.ceil((width_m + 2.0 * reach_m) / resolution_m))
+    n_rows = int(np.ceil((height_m + 2.0 * reach_m) / resolution_m))
+    centre_x = near.transform.c + width_m / 2.0
+    centre_y = near.transform.f - height_m / 2.0
+    transform = Affine(
+        resolution_m,
+        0.0,
+        centre_x - n_cols * resolution_m / 2.0,
+        0.0,
+        -resolution_m,
+        centre_y + n_rows * resolution_m / 2.0,
+    )
+    place = f"the far field {reach_m / 1000:g} km around {near.source}"
+    heights = _resample(source, near.crs, transform, (n_rows, n_cols), place)
+    return Dem(heights, transform, near.crs, f"{source.source} far field at {resolution_m:g} m")
