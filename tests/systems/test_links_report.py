@@ -23,7 +23,8 @@ def test_run_reports_and_exports_links(tmp_path, eph):
     assert len(labels) == work_units(scenario)
     assert sum(label.startswith("links ") for label in labels) == 2
     assert results.links is not None
-    written = {p.name for p in save_results(results, tmp_path)}
+    drawn: list[str] = []
+    written = {p.name for p in save_results(results, tmp_path, progress=drawn.append)}
     assert {"contacts.csv", "links.nc", "report.html"} <= written
 
     contacts = pd.read_csv(tmp_path / "contacts.csv")
@@ -40,6 +41,8 @@ def test_run_reports_and_exports_links(tmp_path, eph):
     links.close()
 
     html = (tmp_path / "report.html").read_text()
+    assert len(drawn) == html.count("data:image/png;base64,")  # progress: one per figure
+    assert "Contact windows" in drawn
     assert "Links to Earth" in html
     for site in scenario.sites:
         assert f"<h3>{site.name}</h3>" in html

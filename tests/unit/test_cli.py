@@ -61,6 +61,8 @@ def test_run_writes_report_and_exports(small_scenario, tmp_path):
     header = (out / "sites.csv").read_text().splitlines()[0]
     assert header.startswith("site,sunlit_fraction,mean_solar_visible_fraction")
     assert "Site environment over the span" in result.output
+    assert "Station systems over the span" in result.output
+    assert "Science programme at Connecting Ridge" in result.output
 
 
 def test_sky_json_has_the_documented_keys():

@@ -19,7 +19,7 @@ from rich.table import Table
 from moonbase import __version__
 from moonbase.cli.links import links_command
 from moonbase.cli.output import clear_errors as _clear_errors
-from moonbase.cli.output import err_console, out_console, span_from_options
+from moonbase.cli.output import err_console, out_console, say, span_from_options
 from moonbase.cli.plan import plan
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
@@ -30,8 +30,8 @@ from moonbase.geometry.sky import SurfacePoint, observe
 from moonbase.geometry.times import time_grid
 from moonbase.io.dem_readers import scenario_terrain_readers
 from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
+from moonbase.pipeline import Results, work_units
 from moonbase.pipeline import run as run_pipeline
-from moonbase.pipeline import work_units
 from moonbase.report.save import save_results
 
 app = typer.Typer(
@@ -98,10 +98,19 @@ def run(
                 ),
             )
             progress.update(sites_task, description="terrain and sites")
-            report_task = progress.add_task("report and exports", total=1)
-            written = save_results(results, out)
-            progress.update(report_task, advance=1)
+            # One advance per figure drawn; their number depends on the results.
+            report_task = progress.add_task("report and exports", total=None)
+            written = save_results(
+                results,
+                out,
+                progress=lambda title: progress.update(
+                    report_task, advance=1, description=title[:28]
+                ),
+            )
+            done = progress.tasks[report_task].completed
+            progress.update(report_task, total=done, description="report and exports")
         _print_site_table(results.environment.statistics)
+        _print_systems_summary(results)
         for path in written:
             out_console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
@@ -121,6 +130,45 @@ def _print_site_table(statistics) -> None:
             f"{100 * float(s.sunlit_and_earth_fraction):.1f}",
         )
     out_console.print(table)
+
+
+def _print_systems_summary(results: Results) -> None:
+    """Print a line per site of what the systems stages found, and the chosen portfolio."""
+    if results.power is None and results.links is None:
+        return
+    table = Table(title="Station systems over the span", title_justify="left")
+    headings = ["site", "coldest ground (K)"]
+    if results.power is not None:
+        headings += ["battery needed (kWh)", "not served (kWh)"]
+    if results.links is not None:
+        headings += ["any link %", "longest gap (h)"]
+    for heading in headings:
+        table.add_column(heading, justify="left" if heading == "site" else "right")
+    coldest = results.thermal.regolith.surface_temperature_k.min("time")
+    for name in results.environment.statistics.site.values:
+        row = [str(name), f"{float(coldest.sel(site=name)):.0f}"]
+        if results.power is not None:
+            power = results.power.summary.sel(site=name)
+            row += [
+                f"{float(power.required_battery_wh) / 1e3:,.0f}",
+                f"{float(power.energy_not_served_wh) / 1e3:,.0f}",
+            ]
+        if results.links is not None:
+            links = results.links.statistics.sel(site=name, link="all links")
+            row += [
+                f"{100 * float(links.contact_fraction):.1f}",
+                f"{float(links.longest_gap_h):.1f}",
+            ]
+        table.add_row(*row)
+    out_console.print(table)
+    programme = results.programme
+    if programme is not None:
+        chosen = programme.portfolio
+        say(
+            f"Science programme at {programme.site} ({programme.fairness} rule): "
+            f"{len(chosen.selected)} tasks, total value {chosen.total_value:g}, "
+            f"worst-off partner's share {chosen.worst_share:.2f}"
+        )
 
 
 class BodyName(StrEnum):

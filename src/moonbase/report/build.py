@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import io
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -69,7 +70,8 @@ class ReportModel:
     programme: ProgrammeSection | None = None
 
 
-def _png(fig: Figure, title: str) -> ReportFigure:
+def png(fig: Figure, title: str) -> ReportFigure:
+    """Draw ``fig`` as an embedded PNG and close it."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110)
     plt.close(fig)
@@ -106,7 +108,9 @@ SUITABILITY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _terrain_section(results: Results) -> TerrainSection | None:
+def _terrain_section(
+    results: Results, png: Callable[[Figure, str], ReportFigure]
+) -> TerrainSection | None:
     terrain = results.terrain
     if terrain is None:
         return None
@@ -144,14 +148,27 @@ def _terrain_section(results: Results) -> TerrainSection | None:
         "permanently shadowed areas outlined in cyan. Values at the sites are read at the "
         "nearest pixel; the site sections use each site's own skyline from its exact "
         "position, which on a coarse DEM can differ by several points near peaks and rims.",
-        _png(figure, "Terrain maps"),
+        png(figure, "Terrain maps"),
         SUITABILITY_COLUMNS,
         rows,
     )
 
 
-def build_report(results: Results, exports: list[str]) -> ReportModel:
-    """Build the report model of a run; ``exports`` names the files written beside it."""
+def build_report(
+    results: Results, exports: list[str], progress: Callable[[str], None] | None = None
+) -> ReportModel:
+    """Build the report model of a run; ``exports`` names the files written beside it.
+
+    ``progress`` is called with each figure's title once it is drawn (drawing the
+    figures is most of the time a report takes).
+    """
+
+    def drawn(fig: Figure, title: str) -> ReportFigure:
+        figure = png(fig, title)
+        if progress is not None:
+            progress(title)
+        return figure
+
     scenario = results.scenario
     series, statistics = results.environment.series, results.environment.statistics
     span = scenario.span
@@ -167,8 +184,8 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
     ]
     rows = []
     sections = []
-    power = power_parts(results.power, _png) if results.power is not None else {}
-    thermal = thermal_parts(results.thermal, _png) if results.thermal is not None else {}
+    power = power_parts(results.power, drawn) if results.power is not None else {}
+    thermal = thermal_parts(results.thermal, drawn) if results.thermal is not None else {}
     for site in scenario.sites:
         stats = statistics.sel(site=site.name)
         rows.append(
@@ -197,8 +214,8 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
                     ("Source", _source(site.source, site.approximate)),
                 ],
                 [
-                    _png(sky_plot(one, f"{site.name}: sky over the span"), "Sky plot"),
-                    _png(time_series_plot(one, site.name), "Time series"),
+                    drawn(sky_plot(one, f"{site.name}: sky over the span"), "Sky plot"),
+                    drawn(time_series_plot(one, site.name), "Time series"),
                 ],
                 power.get(site.name),
                 thermal=thermal.get(site.name),
@@ -229,13 +246,13 @@ def build_report(results: Results, exports: list[str]) -> ReportModel:
         ],
         comparison_columns=COMPARISON_COLUMNS,
         comparison_rows=rows,
-        overview=_png(fractions_bar_chart(statistics), "Sunlit and Earth-in-view fractions"),
+        overview=drawn(fractions_bar_chart(statistics), "Sunlit and Earth-in-view fractions"),
         sites=sections,
         exports=exports,
-        terrain=_terrain_section(results),
-        links=links_section(results.links, _png),
+        terrain=_terrain_section(results, drawn),
+        links=links_section(results.links, drawn),
         programme=(
-            programme_section(scenario, results.programme, _png)
+            programme_section(scenario, results.programme, drawn)
             if results.programme is not None
             else None
         ),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import xarray as xr
@@ -31,7 +32,9 @@ SCHEDULE_NAME = "schedule.csv"
 CAMPAIGN_NAME = "campaign.csv"
 
 
-def save_results(results: Results, out_dir: str | Path) -> list[Path]:
+def save_results(
+    results: Results, out_dir: str | Path, progress: Callable[[str], None] | None = None
+) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
     terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
     ``thermal.nc`` and ``thermal_modules.csv``; with a power system, ``power.nc``,
@@ -40,7 +43,8 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
     ``campaign.csv``).
 
     Each file is written to a temporary name and renamed, so a failure leaves any
-    earlier file of the same name intact. Returns the paths written.
+    earlier file of the same name intact. Returns the paths written. ``progress`` is
+    called with each report figure's title once it is drawn.
     """
     out = Path(out_dir)
     env = results.environment
@@ -77,6 +81,6 @@ def save_results(results: Results, out_dir: str | Path) -> list[Path]:
         )
         written.append(write_csv(schedule_table(programme), out / SCHEDULE_NAME))
         written.append(write_csv(programme.campaign.missions, out / CAMPAIGN_NAME))
-    model = build_report(results, [p.name for p in written])
+    model = build_report(results, [p.name for p in written], progress)
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written
