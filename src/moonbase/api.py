@@ -11,6 +11,9 @@ Examples
 (3,)
 """
 
+from pathlib import Path
+
+from moonbase import pipeline
 from moonbase.environment.horizon import Horizon
 from moonbase.environment.site_environment import (
     Environment,
@@ -43,9 +46,14 @@ from moonbase.geometry.sky import (
     observe,
 )
 from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import read_dem, read_dem_around, terrain_reader
+from moonbase.io.dem_readers import (
+    read_dem,
+    read_dem_around,
+    scenario_terrain_readers,
+    terrain_reader,
+)
 from moonbase.io.scenario_files import default_scenario, load_scenario
-from moonbase.pipeline import Results, run
+from moonbase.pipeline import Results
 from moonbase.planning.campaign import WhatIf, plan_campaign
 from moonbase.planning.portfolio import (
     Portfolio,
@@ -157,3 +165,14 @@ __all__ = [
     "time_grid",
     "validate_scenario",
 ]
+
+
+def run(scenario: Scenario, *, scenario_dir: str | Path | None = None, **options) -> Results:
+    """Run every stage of ``scenario``, reading its DEMs (the built-in terrain, or files
+    with relative paths taken from ``scenario_dir``) unless ``read_terrain`` is given.
+
+    ``options`` are those of :func:`moonbase.pipeline.run` (``progress``, ``fairness``,
+    ``what_if``, ``ephemeris``, the readers).
+    """
+    base = None if scenario_dir is None else Path(scenario_dir)
+    return pipeline.run(scenario, **{**scenario_terrain_readers(scenario.terrain, base), **options})
