@@ -26,8 +26,11 @@ def fraction_maps(
 
     ``markers`` are candidate sites and ``features`` named craters and massifs, each
     (label, x_m, y_m) in the grid's CRS. Permanently shadowed pixels are outlined in
-    cyan.
+    cyan. Sites are numbered on the maps and named in a key below them: near the pole
+    they stand a few km apart, too close for their names to share the map.
     """
+    site_names = {text for text, _, _ in markers}
+    features = [f for f in features if f[0] not in site_names]
     x_km, y_km = maps.x.values / 1000.0, maps.y.values / 1000.0
     extent = (x_km[0], x_km[-1], y_km[-1], y_km[0])
     fig, axes = plt.subplots(
@@ -63,7 +66,7 @@ def fraction_maps(
                     ha="center",
                     va="center",
                 )
-        for text, x_m, y_m in markers:
+        for number, (_, x_m, y_m) in enumerate(markers, start=1):
             ax.plot(
                 x_m / 1000.0,
                 y_m / 1000.0,
@@ -73,7 +76,7 @@ def fraction_maps(
                 markersize=6,
             )
             ax.annotate(
-                text,
+                str(number),
                 (x_m / 1000.0, y_m / 1000.0),
                 xytext=(4, 4),
                 textcoords="offset points",
@@ -87,4 +90,8 @@ def fraction_maps(
         fig.colorbar(image, ax=ax, shrink=0.85)
     if title:
         fig.suptitle(title, fontsize=11)
+    if markers:
+        key = [f"{number} {text}" for number, (text, _, _) in enumerate(markers, start=1)]
+        rows = [", ".join(key[i : i + 5]) for i in range(0, len(key), 5)]
+        fig.supxlabel("Sites: " + "\n".join(rows), fontsize=8)
     return fig
