@@ -50,7 +50,7 @@ from moonbase.terrain._kernels import ray_direction
 NONE = -1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _lerp(z, r, m):
     """Height at fractional minor ``r`` (0..rows - 1) on major column ``m`` of ``z``."""
     r0 = min(int(r), z.shape[0] - 2)
@@ -58,7 +58,7 @@ def _lerp(z, r, m):
     return (1.0 - w) * z[r0, m] + w * z[r0 + 1, m]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _outside(m_pos, r_pos, n_minor, n_major, s):
     """Whether a position is far-field terrain: past the fine grid's box of pixel
     centres by more than one coarse pixel (``1 / s`` fine pixels, at least one).
@@ -70,13 +70,13 @@ def _outside(m_pos, r_pos, n_minor, n_major, s):
     return m_pos < -gap or m_pos > n_major - 1 + gap or r_pos < -gap or r_pos > n_minor - 1 + gap
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _in_range(b, tt, m, low, high, inclusive):
     v = b + tt * m
     return (low <= v <= high) if inclusive else (low < v < high)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _columns(b, tt, low, high, inclusive, m_first, m_last):
     """The columns ``m_first..m_last`` where ``b + tt * m`` lies between low and high.
 
@@ -99,7 +99,7 @@ def _columns(b, tt, low, high, inclusive, m_first, m_last):
     return first, last
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sweep_line(
     zf, zc, far, cr0, s, mc, b, tt, near, m_lo, m_hi, radius_m, height_m, tables, work, codes
 ):
@@ -201,7 +201,7 @@ def _sweep_line(
         codes[m - m_lo] = int(hull_code[j])
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
     """One near-field step for a run of pixels: sample one column ahead, keep the best.
 
@@ -215,7 +215,7 @@ def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
         best[i] = max(best[i], ((z - z0[i]) - a * q) / (a * sn))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk):
     """Tangent of the elevation of the own ray's fine sample ``k`` columns ahead."""
     z = _lerp(zf, r + tt * k, m + k)
@@ -223,7 +223,7 @@ def _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk):
     return ((z - zo) - a * qk[k]) / (a * sk[k])
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, best):
     """Highest tangent among the own ray's fine samples ``lo..hi`` columns ahead."""
     for k in range(lo, hi + 1):
@@ -231,7 +231,7 @@ def _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, best):
     return best
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, near_k, zo, radius_m, tables):
     """Tangent of the own ray's coarse sample on coarse column ``c`` (-inf if not one).
 
@@ -252,7 +252,7 @@ def _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, near_k, zo, radius_m, tables):
     return num / (a * (sc[c] * cf[m] - cc[c] * sf[m]))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _pixels_row(
     zf,
     zc,
@@ -373,7 +373,7 @@ def _pixels_row(
         best[i] = v
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _atan_deg_row(tangents, out, width):
     """``out[i] = atan(tangents[i])`` in degrees, -90 for -inf; branch-free, vectorises.
 
@@ -398,7 +398,7 @@ def _atan_deg_row(tangents, out, width):
         out[i] = math.copysign(p, x) * (180.0 / math.pi)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _azimuth_tables(n_major, mc, step_m, radius_m, tables):
     """Fill sin/cos of each fine and coarse column's angle along the ray, and of k steps.
 
@@ -420,7 +420,7 @@ def _azimuth_tables(n_major, mc, step_m, radius_m, tables):
         tables[5, k] = 2.0 * math.sin(half) ** 2  # 1 - cos, without cancellation
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _one_azimuth(
     zf,
     zc,
@@ -511,7 +511,7 @@ def _one_azimuth(
                 out[n_major - 1 - m - origin[0], r - origin[1]] = e
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def horizon_block(
     grids,
     coarse_grids,
