@@ -25,12 +25,17 @@ Per azimuth:
    Samples enter the hull ``near`` columns behind the observer. Each line records, per
    column, *which sample* is its tangent (a fine column, or a coarse column).
 2. *Pixels*: each pixel's own ray is sampled exactly over the next ``near`` columns
-   (vectorised along grid rows), at its last sample inside the window, and at the
-   tangent column of each of the two lines that bracket it with that column's two
-   neighbours; when a proposal lies past the own ray's way out of the window (rays
-   nearly along an edge), at the own ray's first far-field columns instead. The
-   result is the highest of these exact samples: never above the brute-force answer,
-   and equal to it whenever the pixel's true tangent is among them.
+   (vectorised along grid rows), then at what the two lines that bracket it propose.
+   Both propose fine columns at most one apart (most pixels): the own ray at those
+   columns (the tangent moves a little between parallel rays, and the pixel lies
+   between them). Further apart (the lines see different features): each column and
+   its two neighbours, and the own ray's last sample inside the window. A coarse
+   column: that coarse sample on the own ray. When a proposal lies past the own
+   ray's way out of the window (rays nearly along an edge), the own ray's first
+   far-field columns instead. The result is the highest of these exact samples:
+   never above the brute-force answer, and equal to it whenever the pixel's true
+   tangent is among them. Rows of pixels are classified first and the common case is
+   evaluated without branches.
 
 Cost per azimuth O(P (1 + near + ~5)) for P pixels, whatever the horizon distance; a
 ray march is O(P N) for N steps.
@@ -50,7 +55,7 @@ from moonbase.terrain._kernels import ray_direction
 NONE = -1
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _lerp(z, r, m):
     """Height at fractional minor ``r`` (0..rows - 1) on major column ``m`` of ``z``."""
     r0 = min(int(r), z.shape[0] - 2)
@@ -58,7 +63,7 @@ def _lerp(z, r, m):
     return (1.0 - w) * z[r0, m] + w * z[r0 + 1, m]
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _outside(m_pos, r_pos, n_minor, n_major, s):
     """Whether a position is far-field terrain: past the fine grid's box of pixel
     centres by more than one coarse pixel (``1 / s`` fine pixels, at least one).
@@ -70,13 +75,13 @@ def _outside(m_pos, r_pos, n_minor, n_major, s):
     return m_pos < -gap or m_pos > n_major - 1 + gap or r_pos < -gap or r_pos > n_minor - 1 + gap
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _in_range(b, tt, m, low, high, inclusive):
     v = b + tt * m
     return (low <= v <= high) if inclusive else (low < v < high)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _columns(b, tt, low, high, inclusive, m_first, m_last):
     """The columns ``m_first..m_last`` where ``b + tt * m`` lies between low and high.
 
@@ -99,7 +104,7 @@ def _columns(b, tt, low, high, inclusive, m_first, m_last):
     return first, last
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _sweep_line(
     zf, zc, far, cr0, s, mc, b, tt, near, m_lo, m_hi, radius_m, height_m, tables, work, codes
 ):
@@ -201,7 +206,7 @@ def _sweep_line(
         codes[m - m_lo] = int(hull_code[j])
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
     """One near-field step for a run of pixels: sample one column ahead, keep the best.
 
@@ -215,7 +220,7 @@ def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
         best[i] = max(best[i], ((z - z0[i]) - a * q) / (a * sn))
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk):
     """Tangent of the elevation of the own ray's fine sample ``k`` columns ahead."""
     z = _lerp(zf, r + tt * k, m + k)
@@ -223,15 +228,7 @@ def _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk):
     return ((z - zo) - a * qk[k]) / (a * sk[k])
 
 
-@njit(cache=True, inline="always")
-def _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, best):
-    """Highest tangent among the own ray's fine samples ``lo..hi`` columns ahead."""
-    for k in range(lo, hi + 1):
-        best = max(best, _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk))
-    return best
-
-
-@njit(cache=True, inline="always")
+@njit(cache=True, inline="always", error_model="numpy")
 def _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, near_k, zo, radius_m, tables):
     """Tangent of the own ray's coarse sample on coarse column ``c`` (-inf if not one).
 
@@ -252,7 +249,63 @@ def _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, near_k, zo, radius_m, tables):
     return num / (a * (sc[c] * cf[m] - cc[c] * sf[m]))
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
+def _pixel_general(
+    zf, zc, far, cm0, cr0, s, mc, tt, near, r, m, k_rows, radius_m, tables, code0, code1, zo, v
+):
+    """Tangent of pixel ``(r, m)``'s horizon, from ``v`` (its near field's), for any
+    proposals: coarse ones, ones past the own ray's way out of the box, and pixels at
+    the box's edge."""
+    n_minor, n_major = zf.shape
+    sk, qk = tables[4], tables[5]
+    k_exit = min(k_rows, n_major - 1.0 - m)
+    k_last = int(k_exit)
+    if far and k_exit < near:
+        # Coarse samples within the near field, past the box's edge.
+        c_first = max(0, math.floor(cm0 + s * (m + k_exit)))
+        c_end = min(zc.shape[1] - 1, math.floor(cm0 + s * (m + near)) + 1)
+        for c in range(c_first, c_end + 1):
+            if mc[c] - m <= near:
+                v = max(v, _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, 0.0, zo, radius_m, tables))
+    # The own ray's last fine sample in the box: where terrain falls away to the
+    # edge the highest sample is there, and lines leave the box at other columns.
+    if k_last > near:
+        v = max(v, _fine_tan(zf, r, m, tt, k_last, zo, radius_m, sk, qk))
+    # A proposal past the own ray's way out of the box is lost: the line left the
+    # window elsewhere (rays nearly along an edge). Then the far field's first
+    # columns past the box, on the own ray, stand in for it (below).
+    lost = False
+    for which in range(2):
+        code = code0 if which == 0 else code1
+        if which == 1 and code1 == code0:
+            continue  # the same sample
+        if code >= 0:
+            if far and code - m > k_last:
+                lost = True
+            elif k_last > near:
+                for k in range(max(code - m - 1, near + 1), min(code - m + 1, k_last) + 1):
+                    v = max(v, _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk))
+        elif code != NONE:
+            t_c = _coarse_tan(
+                zf, zc, cr0, s, mc, -2 - code, r, m, tt, float(near), zo, radius_m, tables
+            )
+            lost = lost or t_c == -np.inf
+            v = max(v, t_c)
+    if lost:
+        # Where the own ray passes the box and its one-coarse-pixel gap.
+        gap = max(1.0, 1.0 / s)
+        k_far = n_major - 1.0 + gap - m
+        if tt > 0.0:
+            k_far = min(k_far, (n_minor - 1.0 + gap - r) / tt)
+        elif tt < 0.0:
+            k_far = min(k_far, (r + gap) / -tt)
+        c_first = math.floor(cm0 + s * (m + k_far))
+        for c in range(max(c_first, 0), min(c_first + 3, zc.shape[1])):
+            v = max(v, _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, 0.0, zo, radius_m, tables))
+    return v
+
+
+@njit(cache=True, error_model="numpy")
 def _pixels_row(
     zf,
     zc,
@@ -273,6 +326,9 @@ def _pixels_row(
     b_base,
     best,
     z0,
+    flags,
+    steps,
+    lists,
 ):
     """Horizons of pixels ``(r, c_lo..c_hi-1)``: near field, then the lines' proposals.
 
@@ -311,69 +367,92 @@ def _pixels_row(
         k_rows = r / -tt
     else:
         k_rows = np.inf
-    line = math.floor(r - tt * c_lo) - b_base
-    for m in range(c_lo, c_hi):
-        i = m - c_lo
-        zo = z0[i]
-        v = best[i]
-        k_exit = min(k_rows, n_major - 1.0 - m)
-        k_last = int(k_exit)
-        if far and k_exit < near:
-            # Coarse samples within the near field, past the box's edge.
-            c_first = max(0, math.floor(cm0 + s * (m + k_exit)))
-            c_end = min(zc.shape[1] - 1, math.floor(cm0 + s * (m + near)) + 1)
-            for c in range(c_first, c_end + 1):
-                if mc[c] - m <= near:
-                    v = max(
-                        v, _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, 0.0, zo, radius_m, tables)
-                    )
-        # The own ray's last fine sample in the box: where terrain falls away to the
-        # edge the highest sample is there, and lines leave the box at other columns.
-        if k_last > near:
-            v = max(v, _fine_tan(zf, r, m, tt, k_last, zo, radius_m, sk, qk))
-        # Each bracketing line's tangent column and its two neighbours (the tangent
-        # shifts a little between parallel rays), on the own ray.
-        b = r - tt * m
-        while line + b_base > b:
-            line -= 1
-        while line + 1 + b_base <= b:
-            line += 1
+    # Proposals, for the whole row at once where possible. Both bracketing lines
+    # propose fine columns at most one apart (most pixels): the own ray's samples at
+    # those columns, branch-free (other pixels masked off by `flags`). Fine columns
+    # further apart (the lines see different features): each with its two neighbours,
+    # and the last sample in the box. Both lines propose the same coarse column: that
+    # coarse sample. Anything else takes the general path.
+    coarse, wide, special = lists[0], lists[1], lists[2]
+    n_coarse = 0
+    n_wide = 0
+    n_special = 0
+    for i in range(width):
+        m = c_lo + i
+        k_last = int(min(k_rows, n_major - 1.0 - m))
+        line = math.floor(r - tt * m) - b_base
         code0, code1 = codes[line, i], codes[line + 1, i]
-        # A proposal past the own ray's way out of the box is lost: the line left the
-        # window elsewhere (rays nearly along an edge). Then the far field's first
-        # columns past the box, on the own ray, stand in for it (below).
-        lost = far and ((code0 >= 0 and code0 - m > k_last) or (code1 >= 0 and code1 - m > k_last))
-        if code0 >= 0 and code1 >= 0 and abs(code0 - code1) <= 3:
-            lo = max(min(code0, code1) - m - 1, near + 1)
-            hi = min(max(code0, code1) - m + 1, k_last)
-            v = _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, v)
-        else:
-            for code in (code0, code1):
-                if code >= 0:
-                    lo = max(code - m - 1, near + 1)
-                    hi = min(code - m + 1, k_last)
-                    v = _fine_run(zf, r, m, tt, lo, hi, zo, radius_m, sk, qk, v)
-                elif code != NONE:
-                    t_c = _coarse_tan(
-                        zf, zc, cr0, s, mc, -2 - code, r, m, tt, float(near), zo, radius_m, tables
-                    )
-                    lost = lost or t_c == -np.inf
-                    v = max(v, t_c)
-        if lost:
-            # Where the own ray passes the box and its one-coarse-pixel gap.
-            gap = max(1.0, 1.0 / s)
-            k_far = n_major - 1.0 + gap - m
-            if tt > 0.0:
-                k_far = min(k_far, (n_minor - 1.0 + gap - r) / tt)
-            elif tt < 0.0:
-                k_far = min(k_far, (r + gap) / -tt)
-            c_first = math.floor(cm0 + s * (m + k_far))
-            for c in range(max(c_first, 0), min(c_first + 3, zc.shape[1])):
-                v = max(v, _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, 0.0, zo, radius_m, tables))
+        k0, k1 = code0 - m, code1 - m
+        both_fine = min(code0, code1) >= 0 and k_last > near and not (far and max(k0, k1) > k_last)
+        fine = both_fine and abs(k0 - k1) <= 1
+        one_coarse = code0 == code1 and code0 < NONE and k_last > near
+        flags[i] = 1.0 if fine else 0.0
+        steps[0, i] = max(min(k0, k_last), 0)
+        steps[1, i] = max(min(k1, k_last), 0)
+        coarse[n_coarse] = i
+        n_coarse += 1 if one_coarse else 0
+        wide[n_wide] = i
+        n_wide += 1 if both_fine and not fine else 0
+        special[n_special] = i
+        n_special += 0 if both_fine or one_coarse else 1
+    for j in range(2):
+        for i in range(width):
+            k = steps[j, i]
+            rr = r + tt * k
+            r0 = min(int(rr), n_minor - 2)
+            w = rr - r0
+            m = c_lo + i + k
+            z = (1.0 - w) * zf[r0, m] + w * zf[r0 + 1, m]
+            a = radius_m + z
+            t = ((z - z0[i]) - a * qk[k]) / (a * sk[k])
+            best[i] = max(best[i], t if flags[i] > 0.0 else -np.inf)
+    for j in range(n_wide):
+        i = wide[j]
+        m = c_lo + i
+        k_last = int(min(k_rows, n_major - 1.0 - m))
+        v = max(best[i], _fine_tan(zf, r, m, tt, k_last, z0[i], radius_m, sk, qk))
+        for q in range(6):
+            k = (steps[0, i] if q < 3 else steps[1, i]) + q % 3 - 1
+            k = min(max(k, near + 1), k_last)
+            v = max(v, _fine_tan(zf, r, m, tt, k, z0[i], radius_m, sk, qk))
         best[i] = v
+    for j in range(n_coarse):
+        i = coarse[j]
+        m = c_lo + i
+        line = math.floor(r - tt * m) - b_base
+        c = -2 - codes[line, i]
+        t = _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, float(near), z0[i], radius_m, tables)
+        if t == -np.inf:  # not on the own ray's far field: general path
+            special[n_special] = i
+            n_special += 1
+        best[i] = max(best[i], t)
+    for j in range(n_special):
+        i = special[j]
+        m = c_lo + i
+        line = math.floor(r - tt * m) - b_base
+        best[i] = _pixel_general(
+            zf,
+            zc,
+            far,
+            cm0,
+            cr0,
+            s,
+            mc,
+            tt,
+            near,
+            r,
+            m,
+            k_rows,
+            radius_m,
+            tables,
+            codes[line, i],
+            codes[line + 1, i],
+            z0[i],
+            best[i],
+        )
 
 
-@njit(cache=True, fastmath=True)
+@njit(cache=True, fastmath=True, error_model="numpy")
 def _atan_deg_row(tangents, out, width):
     """``out[i] = atan(tangents[i])`` in degrees, -90 for -inf; branch-free, vectorises.
 
@@ -398,7 +477,7 @@ def _atan_deg_row(tangents, out, width):
         out[i] = math.copysign(p, x) * (180.0 / math.pi)
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _azimuth_tables(n_major, mc, step_m, radius_m, tables):
     """Fill sin/cos of each fine and coarse column's angle along the ray, and of k steps.
 
@@ -420,7 +499,7 @@ def _azimuth_tables(n_major, mc, step_m, radius_m, tables):
         tables[5, k] = 2.0 * math.sin(half) ** 2  # 1 - cos, without cancellation
 
 
-@njit(cache=True)
+@njit(cache=True, error_model="numpy")
 def _one_azimuth(
     zf,
     zc,
@@ -440,6 +519,9 @@ def _one_azimuth(
     codes,
     best,
     z0,
+    flags,
+    steps,
+    lists,
     out,
     frame,
     origin,
@@ -495,6 +577,9 @@ def _one_azimuth(
             b_base,
             best,
             z0,
+            flags,
+            steps,
+            lists,
         )
         _atan_deg_row(best, z0, width)
         for i in range(width):
@@ -511,7 +596,7 @@ def _one_azimuth(
                 out[n_major - 1 - m - origin[0], r - origin[1]] = e
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def horizon_block(
     grids,
     coarse_grids,
@@ -548,6 +633,9 @@ def horizon_block(
         codes = codes_buffers[chunk]
         best = np.empty(n_max)
         z0 = np.empty(n_max)
+        flags = np.empty(n_max)
+        steps = np.empty((2, n_max), dtype=np.int64)
+        lists = np.empty((3, n_max), dtype=np.int64)
         mc = np.empty(n_coarse)
         rect = np.empty(4, dtype=np.int64)
         origin = np.empty(2, dtype=np.int64)
@@ -589,6 +677,9 @@ def horizon_block(
                 codes,
                 best,
                 z0,
+                flags,
+                steps,
+                lists,
                 out[a],
                 frame,
                 origin,
