@@ -8,8 +8,7 @@ import pytest
 import yaml
 
 from moonbase.errors import ScenarioError
-from moonbase.io.scenario_files import default_scenario_text
-from moonbase.scenario import validate_scenario
+from moonbase.io.scenario_files import default_scenario_text, scenario_from_data
 
 
 def default_data() -> dict:
@@ -20,5 +19,5 @@ def default_data() -> dict:
 def problems(data: dict) -> str:
     """Return the message of the :class:`ScenarioError` that ``data`` must raise."""
     with pytest.raises(ScenarioError) as caught:
-        validate_scenario(data, "my.yaml")
+        scenario_from_data(data, "my.yaml")
     return str(caught.value)

@@ -52,7 +52,7 @@ from moonbase.io.dem_readers import (
     scenario_terrain_readers,
     terrain_reader,
 )
-from moonbase.io.scenario_files import default_scenario, load_scenario
+from moonbase.io.scenario_files import default_scenario, load_scenario, scenario_from_data
 from moonbase.pipeline import Results
 from moonbase.planning.campaign import WhatIf, plan_campaign
 from moonbase.planning.portfolio import (
@@ -151,6 +151,7 @@ __all__ = [
     "regolith_temperature",
     "run",
     "save_results",
+    "scenario_from_data",
     "schedule_operations",
     "secular_rates",
     "simulate_power",

@@ -12,10 +12,9 @@ import xarray as xr
 import yaml
 
 from moonbase.errors import WhatIfError
-from moonbase.io.scenario_files import default_scenario_text, read_catalogue
+from moonbase.io.scenario_files import default_scenario_text, read_catalogue, scenario_from_data
 from moonbase.planning.campaign import WhatIf, parse_slip, plan_campaign
 from moonbase.planning.programme import plan_programme
-from moonbase.scenario import validate_scenario
 
 
 @pytest.fixture(scope="module")
@@ -29,7 +28,7 @@ def _scenario(raw, change=None):
     data = copy.deepcopy(raw)
     if change:
         change(data)
-    return validate_scenario(data)
+    return scenario_from_data(data)
 
 
 def _mission(data, name):

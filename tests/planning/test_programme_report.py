@@ -9,11 +9,10 @@ import pandas as pd
 import pytest
 import yaml
 
-from moonbase.io.scenario_files import default_scenario_text, read_catalogue
+from moonbase.io.scenario_files import default_scenario_text, read_catalogue, scenario_from_data
 from moonbase.planning.campaign import WhatIf
 from moonbase.planning.programme import plan_programme, portfolio_table, schedule_table
 from moonbase.report.programme_section import programme_section
-from moonbase.scenario import validate_scenario
 from tests.planning.test_campaign import _series
 
 
@@ -21,7 +20,7 @@ from tests.planning.test_campaign import _series
 def planned():
     data = copy.deepcopy(yaml.safe_load(default_scenario_text()))
     data["programme"]["tasks"] = read_catalogue(data["programme"].pop("catalogue"))
-    scenario = validate_scenario(data)
+    scenario = scenario_from_data(data)
     suitability = pd.DataFrame(
         [{"site": "Connecting Ridge", "permanent_shadow": False, "distance_to_shadow_km": 12.0}]
     )

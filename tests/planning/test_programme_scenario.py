@@ -7,12 +7,14 @@ import copy
 import pytest
 import yaml
 
-from moonbase.errors import ScenarioFileError
+from moonbase.errors import ScenarioError, ScenarioFileError
 from moonbase.io.scenario_files import (
     default_scenario,
     load_scenario,
     read_catalogue,
+    scenario_from_data,
 )
+from moonbase.scenario import validate_scenario
 from moonbase.scenario.programme import DIRECTIONS, dependency_cycle
 from tests.scenario_helpers import default_data, problems
 
@@ -103,3 +105,15 @@ def test_catalogue_file_relative_to_the_scenario(tmp_path, data):
     path.write_text(yaml.safe_dump(data, sort_keys=False))
     with pytest.raises(ScenarioFileError, match=r"missing\.yaml: no such file"):
         load_scenario(path)
+
+
+def test_a_catalogue_in_plain_data_is_refused_by_validate_scenario_read_by_scenario_from_data():
+    # validate_scenario does no I/O: a catalogue it cannot read must not leave a
+    # programme silently without tasks.
+    data = default_data()
+    assert "tasks" not in data["programme"]
+    with pytest.raises(ScenarioError) as caught:
+        validate_scenario(data, "my.yaml")
+    assert "programme: tasks: the programme has no tasks" in str(caught.value)
+    assert "builtin:ilrs-illustrative" in str(caught.value)
+    assert len(scenario_from_data(data).programme.tasks) == 30

@@ -6,10 +6,9 @@ import pandas as pd
 import xarray as xr
 import yaml
 
-from moonbase.io.scenario_files import default_scenario_text
+from moonbase.io.scenario_files import default_scenario_text, scenario_from_data
 from moonbase.pipeline import run, work_units
 from moonbase.report.save import save_results
-from moonbase.scenario import validate_scenario
 
 
 def test_run_reports_and_exports_links(tmp_path, eph):
@@ -17,7 +16,7 @@ def test_run_reports_and_exports_links(tmp_path, eph):
     data["span"]["stop"] = "2030-01-20T00:00:00Z"
     data.pop("terrain")
     data["sites"] = data["sites"][:2]
-    scenario = validate_scenario(data)
+    scenario = scenario_from_data(data)
     labels: list[str] = []
     results = run(scenario, ephemeris=eph, progress=labels.append)
     assert len(labels) == work_units(scenario)

@@ -9,10 +9,9 @@ import xarray as xr
 import yaml
 
 from moonbase.geometry.times import time_grid
-from moonbase.io.scenario_files import default_scenario_text
+from moonbase.io.scenario_files import default_scenario_text, scenario_from_data
 from moonbase.pipeline import array_visible_fractions, run, work_units
 from moonbase.report.save import save_results
-from moonbase.scenario import validate_scenario
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +23,7 @@ def results(eph):
     data["sites"] = data["sites"][:1] + data["sites"][-1:]
     data["span"] = {"start": "2030-01-01", "stop": "2030-01-22", "step": "1h"}
     data["power"]["arrays"][1].update(mounting="full_tracking", height_m=50.0)
-    scenario = validate_scenario(data)
+    scenario = scenario_from_data(data)
     calls = []
     out = run(scenario, ephemeris=eph, progress=calls.append)
     assert len(calls) == work_units(scenario)

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from moonbase.io.scenario_files import default_scenario
-from moonbase.scenario import validate_scenario
+from moonbase.io.scenario_files import default_scenario, scenario_from_data
 from tests.scenario_helpers import default_data, problems
 
 
@@ -29,7 +28,7 @@ def test_default_power_system_is_sourced():
 
 def test_scenario_without_power_is_valid(data):
     del data["power"]
-    assert validate_scenario(data).power is None
+    assert scenario_from_data(data).power is None
 
 
 def test_negative_capacity_is_named(data):

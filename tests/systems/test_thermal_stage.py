@@ -6,9 +6,8 @@ import numpy as np
 import pytest
 import yaml
 
-from moonbase.io.scenario_files import default_scenario_text
+from moonbase.io.scenario_files import default_scenario_text, scenario_from_data
 from moonbase.pipeline import run, work_units
-from moonbase.scenario import validate_scenario
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +18,7 @@ def small():
     data["span"] = {"start": "2030-03-01T00:00:00Z", "stop": "2030-04-15T00:00:00Z", "step": "2h"}
     data["thermal"] = {"albedo": 0.1, "slopes": [{"site": data["sites"][1]["name"],
                                                   "slope_deg": 10, "aspect_deg": 0}]}  # fmt: skip
-    return validate_scenario(data)
+    return scenario_from_data(data)
 
 
 def test_run_gives_each_site_regolith_and_module_deficits(small, eph):
@@ -50,4 +49,4 @@ def test_unknown_site_in_slopes_is_named():
     data = yaml.safe_load(default_scenario_text())
     data["thermal"] = {"slopes": [{"site": "Nowhere", "slope_deg": 5}]}
     with pytest.raises(ValueError, match=r"thermal.slopes\[0\].site: 'Nowhere' is not a site"):
-        validate_scenario(data)
+        scenario_from_data(data)

@@ -10,9 +10,8 @@ import xarray as xr
 import yaml
 
 from moonbase.io.dem_readers import read_dem_around
-from moonbase.io.scenario_files import default_scenario_text
+from moonbase.io.scenario_files import default_scenario_text, scenario_from_data
 from moonbase.pipeline import run
-from moonbase.scenario import validate_scenario
 
 
 def test_info_reports_grid_and_heights(lola_dir, moonbase_cli):
@@ -112,7 +111,7 @@ def test_scenario_with_terrain_uses_dem_skylines(lola_dir):
         "resolution_m": 1500,
         "azimuths": 72,
     }
-    scenario = validate_scenario(data)
+    scenario = scenario_from_data(data)
 
     def read(lat, lon, size_m):
         return read_dem_around(
@@ -261,9 +260,11 @@ def test_scenario_far_field_raises_skylines(lola_dir):
             lola_dir / name, center_lat_deg=lat, center_lon_deg=lon, size_m=size_m
         )
 
-    plain = run(validate_scenario({**data, "terrain": terrain}), read_terrain=reader("LDEM_16.LBL"))
+    plain = run(
+        scenario_from_data({**data, "terrain": terrain}), read_terrain=reader("LDEM_16.LBL")
+    )
     far = {**terrain, "far_field_dem": str(lola_dir / "LDEM_4.LBL"), "far_field_km": 200}
-    scenario = validate_scenario({**data, "terrain": far})
+    scenario = scenario_from_data({**data, "terrain": far})
     with pytest.raises(ValueError, match="read_far_terrain"):
         run(scenario, read_terrain=reader("LDEM_16.LBL"))
     wide = run(scenario, read_terrain=reader("LDEM_16.LBL"), read_far_terrain=reader("LDEM_4.LBL"))

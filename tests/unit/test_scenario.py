@@ -8,8 +8,13 @@ import pytest
 import yaml
 
 from moonbase.errors import DurationError, ScenarioError, ScenarioFileError
-from moonbase.io.scenario_files import default_scenario, default_scenario_text, load_scenario
-from moonbase.scenario import parse_duration, validate_scenario
+from moonbase.io.scenario_files import (
+    default_scenario,
+    default_scenario_text,
+    load_scenario,
+    scenario_from_data,
+)
+from moonbase.scenario import parse_duration
 from tests.scenario_helpers import default_data, problems
 
 
@@ -78,9 +83,9 @@ def test_stop_before_start_and_duplicate_names(data):
 
 def test_horizon_mask_forms(data):
     data["sites"][0]["horizon_mask"] = {"constant_deg": 1.0}
-    assert validate_scenario(data).sites[0].horizon_mask.constant_deg == 1.0
+    assert scenario_from_data(data).sites[0].horizon_mask.constant_deg == 1.0
     data["sites"][0]["horizon_mask"] = {"azimuth_deg": [0, 180], "elevation_deg": [1, 2]}
-    assert validate_scenario(data).sites[0].horizon_mask.elevation_deg == [1, 2]
+    assert scenario_from_data(data).sites[0].horizon_mask.elevation_deg == [1, 2]
     data["sites"][0]["horizon_mask"] = {"azimuth_deg": [180, 0], "elevation_deg": [1, 2]}
     assert "increase strictly" in problems(data)
     data["sites"][0]["horizon_mask"] = {}
@@ -90,7 +95,7 @@ def test_horizon_mask_forms(data):
 def test_longitudes_are_normalised_east():
     data = yaml.safe_load(default_scenario_text())
     data["sites"][0]["lon_deg"] = -137.31
-    assert validate_scenario(data).sites[0].lon_deg == pytest.approx(222.69)
+    assert scenario_from_data(data).sites[0].lon_deg == pytest.approx(222.69)
 
 
 @pytest.mark.parametrize(

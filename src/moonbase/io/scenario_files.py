@@ -66,14 +66,26 @@ def read_catalogue(reference: str, base_dir: Path | None = None) -> list:
     return data["tasks"]
 
 
-def _parse(text: str, source: str, base_dir: Path | None = None) -> Scenario:
-    data = _yaml(text, source)
+def scenario_from_data(
+    data: Any, source: str = "scenario", base_dir: str | Path | None = None
+) -> Scenario:
+    """Validate plain data into a :class:`Scenario`, first adding the tasks of the
+    catalogue its programme names (a path relative to ``base_dir``, or built-in).
+
+    :func:`moonbase.scenario.validate_scenario` does no I/O and so reads no catalogue.
+    """
     programme = data.get("programme") if isinstance(data, dict) else None
     if isinstance(programme, dict) and isinstance(programme.get("catalogue"), str):
         inline = programme.get("tasks") or []
         if isinstance(inline, list):
-            programme["tasks"] = inline + read_catalogue(programme["catalogue"], base_dir)
+            base = None if base_dir is None else Path(base_dir)
+            tasks = inline + read_catalogue(programme["catalogue"], base)
+            data = {**data, "programme": {**programme, "tasks": tasks}}
     return validate_scenario(data, source)
+
+
+def _parse(text: str, source: str, base_dir: Path | None = None) -> Scenario:
+    return scenario_from_data(_yaml(text, source), source, base_dir)
 
 
 def default_scenario() -> Scenario:

@@ -182,6 +182,15 @@ class Programme(Model):
 
     @model_validator(mode="after")
     def _consistent(self) -> Programme:
+        if not self.tasks:
+            where = (
+                f"; the catalogue {self.catalogue!r} is read with the scenario file "
+                "(moonbase.api.load_scenario or scenario_from_data), not by "
+                "validate_scenario on plain data"
+                if self.catalogue
+                else ""
+            )
+            raise ValueError(f"tasks: the programme has no tasks to choose from{where}")
         names = [m.name for m in self.missions]
         for label, values in (("missions: name", names), ("tasks: id", [t.id for t in self.tasks])):
             repeated = sorted({v for v in values if values.count(v) > 1})
