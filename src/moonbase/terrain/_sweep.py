@@ -117,8 +117,8 @@ def _sweep_line(
     n_minor, n_major = zf.shape
     sf, cf, sc, cc = tables[0], tables[1], tables[2], tables[3]
     hull_x, hull_y, hull_code = work[0], work[1], work[2]  # codes stored as floats
-    fine_x, fine_y = work[3], work[4]
-    coarse_x, coarse_y, coarse_m, coarse_code = work[5], work[6], work[7], work[8]
+    # Targets, farthest first: every far-field one lies beyond the window's.
+    target_x, target_y, target_m, target_code = work[3], work[4], work[5], work[6]
     for i in range(m_hi - m_lo):
         codes[i] = NONE
     first, last = _columns(b, tt, -1.0, float(n_minor), False, m_lo, m_hi - 1)
@@ -127,10 +127,6 @@ def _sweep_line(
     # Targets: fine samples inside the rows, and coarse ones outside the box, that are
     # more than `near` columns ahead of some observer; placed in the ray's plane.
     f_lo, f_hi = _columns(b, tt, 0.0, n_minor - 1.0, True, first, n_major - 1)
-    for m in range(f_lo, f_hi + 1):
-        a = radius_m + _lerp(zf, b + tt * m, m)
-        fine_x[m] = a * sf[m]
-        fine_y[m] = a * cf[m] - radius_m
     n_coarse = 0
     if far:
         for c in range(zc.shape[1] - 1, -1, -1):
@@ -140,29 +136,29 @@ def _sweep_line(
             row_c = cr0 + s * r_c
             if 0.0 <= row_c <= zc.shape[0] - 1 and _outside(mc[c], r_c, n_minor, n_major, s):
                 a = radius_m + _lerp(zc, row_c, c)
-                coarse_x[n_coarse] = a * sc[c]
-                coarse_y[n_coarse] = a * cc[c] - radius_m
-                coarse_m[n_coarse] = mc[c]
-                coarse_code[n_coarse] = -2 - c
+                target_x[n_coarse] = a * sc[c]
+                target_y[n_coarse] = a * cc[c] - radius_m
+                target_m[n_coarse] = mc[c]
+                target_code[n_coarse] = -2 - c
                 n_coarse += 1
+    n_targets = n_coarse
+    for m in range(f_hi, f_lo - 1, -1):
+        a = radius_m + _lerp(zf, b + tt * m, m)
+        target_x[n_targets] = a * sf[m]
+        target_y[n_targets] = a * cf[m] - radius_m
+        target_m[n_targets] = m
+        target_code[n_targets] = m
+        n_targets += 1
+    fine_0 = n_coarse + f_hi  # target index of fine column m: fine_0 - m
     size = 0
     j = 0
-    fm = f_hi
-    ci = 0
+    t = 0
     for m in range(last, first - 1, -1):
         limit = m + near
         # Admit, farthest first, every target beyond `limit` not yet in the hull.
-        while True:
-            has_fine = fm >= f_lo and fm > limit
-            has_coarse = ci < n_coarse and coarse_m[ci] > limit
-            if has_coarse and (not has_fine or coarse_m[ci] > fm):
-                x_new, y_new, code = coarse_x[ci], coarse_y[ci], coarse_code[ci]
-                ci += 1
-            elif has_fine:
-                x_new, y_new, code = fine_x[fm], fine_y[fm], float(fm)
-                fm -= 1
-            else:
-                break
+        while t < n_targets and target_m[t] > limit:
+            x_new, y_new, code = target_x[t], target_y[t], target_code[t]
+            t += 1
             # Upper hull: drop the nearest vertex while it lies on or below the segment
             # from the new point to the vertex beyond it.
             while (
@@ -179,8 +175,8 @@ def _sweep_line(
         if size == 0:
             continue
         if f_lo <= m <= f_hi:  # on the grid: the target sample, lifted
-            xo = fine_x[m] + height_m * sf[m]
-            yo = fine_y[m] + height_m * cf[m]
+            xo = target_x[fine_0 - m] + height_m * sf[m]
+            yo = target_y[fine_0 - m] + height_m * cf[m]
         else:
             a = radius_m + _lerp(zf, min(max(b + tt * m, 0.0), n_minor - 1.0), m) + height_m
             xo = a * sf[m]
@@ -629,7 +625,7 @@ def horizon_block(
     chunks = codes_buffers.shape[0]
     for chunk in prange(chunks):
         tables = np.empty((6, max(n_max + 1, n_coarse)))
-        work = np.empty((9, n_max + 2 * n_coarse + 2))
+        work = np.empty((7, n_max + n_coarse + 2))
         codes = codes_buffers[chunk]
         best = np.empty(n_max)
         z0 = np.empty(n_max)
