@@ -369,7 +369,8 @@ def _pixels_row(
     # further apart (the lines see different features): each with its two neighbours,
     # and the last sample in the box. Both lines propose the same coarse column: that
     # coarse sample. Anything else takes the general path.
-    coarse, wide, special = lists[0], lists[1], lists[2]
+    coarse, wide, special, pair = lists[0], lists[1], lists[2], lists[3]
+    n_pair = 0
     n_coarse = 0
     n_wide = 0
     n_special = 0
@@ -383,6 +384,8 @@ def _pixels_row(
         fine = both_fine and abs(k0 - k1) <= 1
         one_coarse = code0 == code1 and code0 < NONE and k_last > near
         flags[i] = 1.0 if fine else 0.0
+        pair[n_pair] = i
+        n_pair += 1 if fine and k0 != k1 else 0
         steps[0, i] = max(min(k0, k_last), 0)
         steps[1, i] = max(min(k1, k_last), 0)
         coarse[n_coarse] = i
@@ -391,17 +394,19 @@ def _pixels_row(
         n_wide += 1 if both_fine and not fine else 0
         special[n_special] = i
         n_special += 0 if both_fine or one_coarse else 1
-    for j in range(2):
-        for i in range(width):
-            k = steps[j, i]
-            rr = r + tt * k
-            r0 = min(int(rr), n_minor - 2)
-            w = rr - r0
-            m = c_lo + i + k
-            z = (1.0 - w) * zf[r0, m] + w * zf[r0 + 1, m]
-            a = radius_m + z
-            t = ((z - z0[i]) - a * qk[k]) / (a * sk[k])
-            best[i] = max(best[i], t if flags[i] > 0.0 else -np.inf)
+    for i in range(width):
+        k = steps[0, i]
+        rr = r + tt * k
+        r0 = min(int(rr), n_minor - 2)
+        w = rr - r0
+        m = c_lo + i + k
+        z = (1.0 - w) * zf[r0, m] + w * zf[r0 + 1, m]
+        a = radius_m + z
+        t = ((z - z0[i]) - a * qk[k]) / (a * sk[k])
+        best[i] = max(best[i], t if flags[i] > 0.0 else -np.inf)
+    for j in range(n_pair):  # the second column, where the lines' differ
+        i = pair[j]
+        best[i] = max(best[i], _fine_tan(zf, r, c_lo + i, tt, steps[1, i], z0[i], radius_m, sk, qk))
     for j in range(n_wide):
         i = wide[j]
         m = c_lo + i
@@ -631,7 +636,7 @@ def horizon_block(
         z0 = np.empty(n_max)
         flags = np.empty(n_max)
         steps = np.empty((2, n_max), dtype=np.int64)
-        lists = np.empty((3, n_max), dtype=np.int64)
+        lists = np.empty((4, n_max), dtype=np.int64)
         mc = np.empty(n_coarse)
         rect = np.empty(4, dtype=np.int64)
         origin = np.empty(2, dtype=np.int64)
