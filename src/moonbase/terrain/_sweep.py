@@ -133,8 +133,10 @@ def _sweep_line(
             if mc[c] <= first + near:
                 break
             r_c = b + tt * mc[c]
+            if not _outside(mc[c], r_c, n_minor, n_major, s):
+                break  # the line has entered the window: nearer columns are all inside
             row_c = cr0 + s * r_c
-            if 0.0 <= row_c <= zc.shape[0] - 1 and _outside(mc[c], r_c, n_minor, n_major, s):
+            if 0.0 <= row_c <= zc.shape[0] - 1:
                 a = radius_m + _lerp(zc, row_c, c)
                 target_x[n_coarse] = a * sc[c]
                 target_y[n_coarse] = a * cc[c] - radius_m
