@@ -27,9 +27,10 @@ Per azimuth:
 2. *Pixels*: each pixel's own ray is sampled exactly over the next ``near`` columns
    (vectorised along grid rows), then at what the two lines that bracket it propose.
    Both propose fine columns at most one apart (most pixels): the own ray at those
-   columns (the tangent moves a little between parallel rays, and the pixel lies
-   between them). Further apart (the lines see different features): each column and
-   its two neighbours, and the own ray's last sample inside the window. A coarse
+   columns, once when they agree (the tangent moves a little between parallel rays,
+   and the pixel lies between them). Further apart (the lines see different
+   features): each column and its two neighbours, and the own ray's last sample
+   inside the window. A coarse
    column: that coarse sample on the own ray. When a proposal lies past the own
    ray's way out of the window (rays nearly along an edge), the own ray's first
    far-field columns instead. The result is the highest of these exact samples:
