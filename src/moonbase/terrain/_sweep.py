@@ -30,13 +30,12 @@ Per azimuth:
    columns, once when they agree (the tangent moves a little between parallel rays,
    and the pixel lies between them). Further apart (the lines see different
    features): each column and its two neighbours, and the own ray's last sample
-   inside the window. A coarse
-   column: that coarse sample on the own ray. When a proposal lies past the own
-   ray's way out of the window (rays nearly along an edge), the own ray's first
-   far-field columns instead. The result is the highest of these exact samples:
-   never above the brute-force answer, and equal to it whenever the pixel's true
-   tangent is among them. Rows of pixels are classified first and the common case is
-   evaluated without branches.
+   inside the window. A coarse column: that coarse sample on the own ray. When a
+   proposal lies past the own ray's way out of the window (rays nearly along an
+   edge), the own ray's first far-field columns instead. The result is the highest
+   of these exact samples: never above the brute-force answer, and equal to it
+   whenever the pixel's true tangent is among them. Rows of pixels are classified
+   first and the common case is evaluated without branches.
 
 Cost per azimuth O(P (1 + near + ~5)) for P pixels, whatever the horizon distance; a
 ray march is O(P N) for N steps.
