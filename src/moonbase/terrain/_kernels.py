@@ -169,9 +169,10 @@ def ray_march_point(z, zc, far, cmap, pixel_m, azimuths_rad, radius_m, observer_
     return out
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, parallel=True, error_model="numpy")
 def integrate_sky_tables(
     horizon_deg,
+    floor_deg,
     tilt_rad,
     tilt_azimuth_rad,
     azimuths_rad,
@@ -184,40 +185,45 @@ def integrate_sky_tables(
 
     ``tables[k, a, j]`` is the time-weighted amount of quantity ``k`` (seen from the
     window's reference point) for a body at azimuth ``a`` if the skyline there stood at
-    elevation ``table_start_deg + j * table_step_deg``. A pixel whose local vertical is
-    tilted by ``tilt_rad`` toward grid azimuth ``tilt_azimuth_rad`` sees a body at
-    reference elevation ``e`` and azimuth ``A`` at elevation ``asin(sin(e) cos(tilt) +
-    cos(e) sin(tilt) cos(A - psi))``; its skyline ``H`` therefore maps to the reference
-    threshold ``asin(sin H / m) - atan2(sin(tilt) cos(A - psi), cos(tilt))`` with
-    ``m = hypot(...)`` of the same two terms. Fills ``out[k, row, col]``.
+    elevation ``table_start_deg + j * table_step_deg``. A pixel's skyline is
+    ``max(horizon_deg[a, row, col], floor_deg[row, col])`` (NaN horizons give NaN). A
+    pixel whose local vertical is tilted by ``tilt_rad`` toward grid azimuth
+    ``tilt_azimuth_rad`` sees a body at reference elevation ``e`` and azimuth ``A`` at
+    elevation ``asin(sin(e) cos(tilt) + cos(e) sin(tilt) cos(A - psi))``; its skyline
+    ``H`` therefore maps to the reference threshold ``asin(sin H / m) -
+    atan2(sin(tilt) cos(A - psi), cos(tilt))`` with ``m = hypot(...)`` of the same two
+    terms. Fills ``out[k, row, col]``.
+
+    A row of pixels at a time, azimuth by azimuth, so the horizons are read in memory
+    order (the map is azimuth-major).
     """
     n_tables, n_az, n_steps = tables.shape
     n_rows, n_cols = tilt_rad.shape
     for row in prange(n_rows):
-        for col in range(n_cols):
-            for k in range(n_tables):
-                out[k, row, col] = 0.0
-            sin_t = math.sin(tilt_rad[row, col])
-            cos_t = math.cos(tilt_rad[row, col])
-            for a in range(n_az):
+        sin_t = np.sin(tilt_rad[row])
+        cos_t = np.cos(tilt_rad[row])
+        cos_psi = np.cos(tilt_azimuth_rad[row])
+        sin_psi = np.sin(tilt_azimuth_rad[row])
+        acc = np.zeros((n_tables, n_cols))
+        missing = np.zeros(n_cols, dtype=np.bool_)
+        for a in range(n_az):
+            cos_a, sin_a = math.cos(azimuths_rad[a]), math.sin(azimuths_rad[a])
+            for col in range(n_cols):
                 h = horizon_deg[a, row, col]
-                if math.isnan(h):
-                    for k in range(n_tables):
-                        out[k, row, col] = np.nan
-                    break
-                p = sin_t * math.cos(azimuths_rad[a] - tilt_azimuth_rad[row, col])
-                m = math.sqrt(p * p + cos_t * cos_t)
+                missing[col] |= math.isnan(h)
+                h = max(h, floor_deg[row, col])
+                # sin_t cos(A - psi), expanded so no trigonometry per pixel-azimuth.
+                p = sin_t[col] * (cos_a * cos_psi[col] + sin_a * sin_psi[col])
+                m = math.sqrt(p * p + cos_t[col] * cos_t[col])
                 threshold = math.degrees(
                     math.asin(max(-1.0, min(1.0, math.sin(math.radians(h)) / m)))
-                    - math.atan2(p, cos_t)
+                    - math.atan2(p, cos_t[col])
                 )
-                x = (threshold - table_start_deg) / table_step_deg
-                if x <= 0.0:
-                    j, w = 0, 0.0
-                elif x >= n_steps - 1:
-                    j, w = n_steps - 2, 1.0
-                else:
-                    j = int(x)
-                    w = x - j
+                x = min(max((threshold - table_start_deg) / table_step_deg, 0.0), n_steps - 1.0)
+                j = min(int(x), n_steps - 2)
+                w = x - j
                 for k in range(n_tables):
-                    out[k, row, col] += (1.0 - w) * tables[k, a, j] + w * tables[k, a, j + 1]
+                    acc[k, col] += (1.0 - w) * tables[k, a, j] + w * tables[k, a, j + 1]
+        for col in range(n_cols):
+            for k in range(n_tables):
+                out[k, row, col] = np.nan if missing[col] else acc[k, col]

@@ -196,10 +196,10 @@ def integrate_block(
     tilt, toward = _pixel_tilts(*dem.to_lonlat(xx, yy), sky.reference, sky.convergence_deg)
     above_sphere_m = np.maximum(dem.height_m[rows, cols].astype(np.float64), 0.0) + height_m
     dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
-    skyline = np.maximum(horizon_deg, dip)
     out = np.empty((3, *tilt.shape))
     _kernels.integrate_sky_tables(
-        np.ascontiguousarray(skyline, dtype=np.float64),
+        np.ascontiguousarray(horizon_deg),  # as computed (float32): no copy of the map
+        dip,
         tilt,
         toward,
         np.radians(sky.azimuths_deg),
