@@ -240,7 +240,8 @@ def horizon(
                 dataset = horizon_map(
                     grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
                 )
-            write_netcdf(dataset, out)
+            # A chunk holds whole skylines: reading one pixel's reads one chunk.
+            write_netcdf(dataset, out, chunk_sizes={"y": 32, "x": 32})
             values = dataset.horizon_deg.values
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
