@@ -38,7 +38,7 @@ def _single(args, queue):
     import numba
 
     from moonbase.io.exports import write_netcdf
-    from moonbase.terrain.horizon import horizon_map
+    from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
 
     near, far, azimuths, threads, out = args
     numba.set_num_threads(threads)
@@ -46,7 +46,7 @@ def _single(args, queue):
     start = time.perf_counter()
     dataset = horizon_map(near, azimuths=azimuths, height_m=2.0, far_field=far, threads=threads)
     compute = time.perf_counter() - start
-    write_netcdf(dataset, out)
+    write_netcdf(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)  # as `moonbase terrain horizon`
     queue.put((compute, time.perf_counter() - start, None))
 
 

@@ -31,7 +31,7 @@ from moonbase.io.dem_readers import (
 )
 from moonbase.io.exports import write_netcdf
 from moonbase.terrain.dem import Dem
-from moonbase.terrain.horizon import horizon_map, site_horizon
+from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map, site_horizon
 from moonbase.terrain.window import cut_window
 
 # Options shared by the terrain commands.
@@ -240,8 +240,7 @@ def horizon(
                 dataset = horizon_map(
                     grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
                 )
-            # A chunk holds whole skylines: reading one pixel's reads one chunk.
-            write_netcdf(dataset, out, chunk_sizes={"y": 32, "x": 32})
+            write_netcdf(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
             values = dataset.horizon_deg.values
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
