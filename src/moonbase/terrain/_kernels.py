@@ -13,29 +13,6 @@ from numba import njit, prange
 NO_HORIZON = -np.inf
 
 
-@njit(cache=True, inline="always")
-def fast_atan_deg(x):
-    """atan(x) in degrees to within 1e-5 rad (6e-4 deg): a minimax polynomial."""
-    if math.isnan(x):
-        return np.nan
-    if x == NO_HORIZON:
-        return -90.0
-    invert = abs(x) > 1.0
-    a = 1.0 / x if invert else x
-    a2 = a * a
-    p = a * (
-        0.99997726
-        + a2
-        * (
-            -0.33262347
-            + a2 * (0.19354346 + a2 * (-0.11643287 + a2 * (0.05265332 + a2 * -0.01172120)))
-        )
-    )
-    if invert:
-        p = (math.pi / 2.0 if x > 0.0 else -math.pi / 2.0) - p
-    return p * (180.0 / math.pi)
-
-
 @njit(cache=True)
 def bilinear(z, row, col):
     """Height at a fractional (row, col) inside the grid."""
