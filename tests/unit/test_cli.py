@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 import xarray as xr
@@ -13,6 +15,19 @@ from moonbase.cli.main import app
 from moonbase.io.scenario_files import default_scenario_text
 
 runner = CliRunner()
+
+
+def test_command_line_loads_no_computation_until_a_command_runs():
+    # `moonbase --help` and small commands stay quick (~0.4 s rather than ~4 s) because
+    # the command modules import the computational stack inside the commands.
+    heavy = ["numba", "scipy", "matplotlib", "xarray", "rasterio", "skyfield", "pandas"]
+    code = (
+        f"import sys, moonbase.cli.main; print(','.join(m for m in {heavy!r} if m in sys.modules))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    ).stdout.strip()
+    assert loaded == ""
 
 
 @pytest.fixture

@@ -12,12 +12,6 @@ import typer
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, fail, out_console
-from moonbase.geometry.ephemeris import load_ephemeris
-from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import scenario_terrain_readers
-from moonbase.io.scenario_files import default_scenario, load_scenario
-from moonbase.pipeline import read_terrain_source, surface_sites, terrain_skylines
-from moonbase.systems.communications import links
 
 COLUMNS = {
     "contact_fraction": ("contact %", 100.0, 1),
@@ -49,6 +43,13 @@ def links_command(
 
     Uses the scenario's span, sites (with their terrain skylines) and communications.
     """
+    from moonbase.geometry.ephemeris import load_ephemeris
+    from moonbase.geometry.times import time_grid
+    from moonbase.io.dem_readers import scenario_terrain_readers
+    from moonbase.io.scenario_files import default_scenario, load_scenario
+    from moonbase.pipeline import read_terrain_source, surface_sites, terrain_skylines
+    from moonbase.systems.communications import links
+
     with clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         if model.communications is None:

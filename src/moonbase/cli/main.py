@@ -8,9 +8,8 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
@@ -24,15 +23,12 @@ from moonbase.cli.plan import plan
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
 from moonbase.cli.thermal import thermal
-from moonbase.environment.horizon import Horizon
-from moonbase.geometry.ephemeris import load_ephemeris
-from moonbase.geometry.sky import SurfacePoint, observe
-from moonbase.geometry.times import time_grid
-from moonbase.io.dem_readers import scenario_terrain_readers
-from moonbase.io.scenario_files import default_scenario, load_scenario, write_default_scenario
-from moonbase.pipeline import Results, work_units
-from moonbase.pipeline import run as run_pipeline
-from moonbase.report.save import save_results
+
+if TYPE_CHECKING:
+    from moonbase.pipeline import Results
+
+# The computational modules are imported inside the commands that use them, so that
+# `--help` and small commands do not wait for numba, scipy and matplotlib to load.
 
 app = typer.Typer(
     help="moonbase: plan a jointly operated lunar research station.",
@@ -74,6 +70,12 @@ def run(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("moonbase-output"),
 ) -> None:
     """Run a scenario and write report.html and its exports (NetCDF, CSV)."""
+    from moonbase.io.dem_readers import scenario_terrain_readers
+    from moonbase.io.scenario_files import default_scenario, load_scenario
+    from moonbase.pipeline import run as run_pipeline
+    from moonbase.pipeline import work_units
+    from moonbase.report.save import save_results
+
     with _clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"
@@ -202,6 +204,13 @@ def sky(
     The skyline is the smooth sphere seen from --height-m; visible_fraction is the
     share of the body's disc above it.
     """
+    import numpy as np
+
+    from moonbase.environment.horizon import Horizon
+    from moonbase.geometry.ephemeris import load_ephemeris
+    from moonbase.geometry.sky import SurfacePoint, observe
+    from moonbase.geometry.times import time_grid
+
     span = span_from_options(start, stop, step)
     with _clear_errors():
         ephemeris = load_ephemeris()
@@ -251,6 +260,8 @@ def scenario_init(
     force: Annotated[bool, typer.Option("--force", help="Overwrite an existing file.")] = False,
 ) -> None:
     """Write the default scenario (the Roscosmos-CNSA south-pole station) to edit."""
+    from moonbase.io.scenario_files import write_default_scenario
+
     with _clear_errors():
         write_default_scenario(path, overwrite=force)
         out_console.print(
@@ -265,6 +276,8 @@ def scenario_validate(
     path: Annotated[Path, typer.Argument(help="Scenario file to check.")],
 ) -> None:
     """Check a scenario file and list every problem found."""
+    from moonbase.io.scenario_files import load_scenario
+
     with _clear_errors():
         model = load_scenario(path)
         out_console.print(

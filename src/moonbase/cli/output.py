@@ -4,15 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import typer
-from pydantic import ValidationError
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from moonbase.errors import MoonbaseError
-from moonbase.scenario import Span
+
+if TYPE_CHECKING:
+    from moonbase.scenario import Span
 
 out_console = Console()
 err_console = Console(stderr=True)
@@ -58,6 +60,10 @@ def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
 
 def span_from_options(start: str, stop: str, step: str) -> Span:
     """Validate --start, --stop and --step; on failure name each bad option and exit 1."""
+    from pydantic import ValidationError
+
+    from moonbase.scenario import Span
+
     try:
         return Span(start=start, stop=stop, step=step)
     except ValidationError as error:

@@ -6,25 +6,18 @@ import json
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import pandas as pd
 import typer
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, fail, out_console, say
-from moonbase.io.dem_readers import scenario_terrain_readers
-from moonbase.io.scenario_files import default_scenario, load_scenario
-from moonbase.pipeline import run
-from moonbase.planning.campaign import WhatIf, parse_slip
-from moonbase.planning.programme import ProgrammeResults, rules_table
-from moonbase.report.programme_section import Table as TextTable
-from moonbase.report.programme_section import (
-    constraints_text,
-    partners_text,
-    rules_text,
-    schedule_text,
-)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from moonbase.planning.programme import ProgrammeResults
+    from moonbase.report.programme_section import Table as TextTable
 
 
 class Fairness(StrEnum):
@@ -64,6 +57,11 @@ def plan(
     With --without or --slip, re-plan under the what-if and show what the programme
     loses against the plan.
     """
+    from moonbase.io.dem_readers import scenario_terrain_readers
+    from moonbase.io.scenario_files import default_scenario, load_scenario
+    from moonbase.pipeline import run
+    from moonbase.planning.campaign import WhatIf, parse_slip
+
     with clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         if model.programme is None:
@@ -92,6 +90,8 @@ def _records(table: pd.DataFrame) -> list[dict]:
 
 def plan_json(results: ProgrammeResults) -> dict:
     """The plan as plain data (what ``--format json`` prints)."""
+    from moonbase.planning.programme import rules_table
+
     portfolio = results.portfolio
     schedule = results.schedules[results.site]
     values = results.task_values()
@@ -158,6 +158,14 @@ def _print(table: TextTable) -> None:
 
 
 def _print_tables(results: ProgrammeResults) -> None:
+    from moonbase.report.programme_section import Table as TextTable
+    from moonbase.report.programme_section import (
+        constraints_text,
+        partners_text,
+        rules_text,
+        schedule_text,
+    )
+
     p = results.portfolio
     values = results.task_values()
     title = f"Portfolio at {results.site} ({results.fairness} rule, {p.status})"

@@ -7,16 +7,15 @@ import math
 import sys
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, fail, out_console
-from moonbase.io.dem_readers import scenario_terrain_readers
-from moonbase.io.scenario_files import default_scenario, load_scenario
-from moonbase.pipeline import Results, run
+
+if TYPE_CHECKING:
+    from moonbase.pipeline import Results
 
 
 class PowerFormat(StrEnum):
@@ -26,6 +25,8 @@ class PowerFormat(StrEnum):
 
 def power_report(results: Results) -> list[dict]:
     """Return per site the figures ``moonbase power`` prints (JSON-ready)."""
+    import numpy as np
+
     power, statistics = results.power, results.environment.statistics
     rows = []
     for site in power.summary.site.values:
@@ -117,6 +118,10 @@ def power(
 ) -> None:
     """Simulate the station's power at each site: longest darkness, the battery (and
     array) it needs, lowest state of charge, energy not served, option masses."""
+    from moonbase.io.dem_readers import scenario_terrain_readers
+    from moonbase.io.scenario_files import default_scenario, load_scenario
+    from moonbase.pipeline import run
+
     with clear_errors():
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         if model.power is None:

@@ -6,11 +6,9 @@ import json
 import sys
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
-import numpy as np
 import typer
-import xarray as xr
 from rich.table import Table
 
 from moonbase.cli.output import (
@@ -22,17 +20,11 @@ from moonbase.cli.output import (
     span_from_options,
 )
 from moonbase.errors import DemError
-from moonbase.io.dem_readers import (
-    describe_dem,
-    is_metric_grid,
-    read_dem,
-    read_dem_around,
-    read_far_field,
-)
-from moonbase.io.exports import write_netcdf
-from moonbase.terrain.dem import Dem
-from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map, site_horizon
-from moonbase.terrain.window import cut_window
+
+if TYPE_CHECKING:
+    from moonbase.terrain.dem import Dem
+
+# The readers and kernels are imported inside the commands, so that `--help` is quick.
 
 # Options shared by the terrain commands.
 DemArgument = Annotated[Path, typer.Argument(help="DEM: PDS3 .LBL or GeoTIFF.")]
@@ -100,6 +92,8 @@ def load_far_field(
     path: Path | None, grid: Dem, far_km: float, far_resolution_m: float | None
 ) -> Dem | None:
     """Return the far field around ``grid`` from ``path`` (None without --far-field)."""
+    from moonbase.io.dem_readers import read_far_field
+
     if path is None:
         return None
     return read_far_field(path, grid, reach_m=far_km * 1000.0, resolution_m=far_resolution_m)
@@ -131,6 +125,9 @@ def finish_tiles(out: Path, tiles_dir: Path | None, keep: bool, counts: tuple[in
 
 def load_grid(dem: Path, center: str | None, size_km: float, resolution_m: float | None) -> Dem:
     """Return the metric grid to work on: the DEM itself, or a window cut from it."""
+    from moonbase.io.dem_readers import read_dem, read_dem_around
+    from moonbase.terrain.window import cut_window
+
     if center is None:
         grid = read_dem(dem)
         if not grid.is_projected:
@@ -155,6 +152,8 @@ def info(
     json_output: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Print a DEM's grid, CRS, resolution, extent and height range."""
+    from moonbase.io.dem_readers import describe_dem
+
     with clear_errors():
         facts = describe_dem(dem)
     if json_output:
@@ -213,6 +212,12 @@ def horizon(
     DEM past the window's edges; --tile-size or --scheduler computes the map in tiles
     on Dask, resuming from the tiles a stopped run left in --tiles-dir.
     """
+    import numpy as np
+    import xarray as xr
+
+    from moonbase.io.exports import write_netcdf
+    from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
+
     if (out is None) == (site is None):
         fail("give either --out FILE.nc (a map) or --site LAT,LON (a point)")
     if output_format not in ("json", "table"):
@@ -272,6 +277,9 @@ def horizon(
 def _site_skyline(
     dem, site, azimuths, height_m, center, size_km, resolution_m, far_options, output_format
 ):
+    from moonbase.io.dem_readers import is_metric_grid
+    from moonbase.terrain.horizon import site_horizon
+
     lat, lon = parse_lat_lon(site, "--site")
     # A metric grid (e.g. a polar stereographic product) is used as is; a global map
     # gets a window around the site.
@@ -321,8 +329,12 @@ def illumination(
     permanent_shadow (y, x) with units. With --tile-size or --scheduler, tiles on Dask
     compute their own horizons and fractions (no horizon map is kept), resumably.
     """
+    import xarray as xr
+
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
+    from moonbase.io.exports import write_netcdf
+    from moonbase.terrain.horizon import horizon_map
     from moonbase.terrain.illumination import illumination_map, sky_tables
 
     span = span_from_options(start, stop, step)

@@ -8,20 +8,11 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, out_console, say, span_from_options
-from moonbase.environment.horizon import Horizon
-from moonbase.environment.site_environment import SurfaceSite
-from moonbase.geometry.ephemeris import load_ephemeris
-from moonbase.geometry.sky import SurfacePoint
-from moonbase.geometry.times import time_grid
-from moonbase.io.exports import write_netcdf
-from moonbase.systems.regolith import RegolithModel, RegolithParameters
-from moonbase.systems.thermal import site_regolith, span_summary, sun_series
 
 
 class ThermalFormat(StrEnum):
@@ -36,9 +27,13 @@ def thermal(
     stop: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC.")],
     step: Annotated[str, typer.Option(help="Output step, e.g. 1h, 30min.")] = "1h",
     albedo: Annotated[
-        float,
-        typer.Option(min=0.0, max=1.0, help="Bolometric albedo at normal incidence (0.12)."),
-    ] = RegolithParameters.albedo,
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Bolometric albedo at normal incidence (default: Hayne et al.'s highlands).",
+        ),
+    ] = None,
     height_m: Annotated[
         float, typer.Option("--height-m", min=0.0, help="Height of the skyline's viewpoint, m.")
     ] = 0.0,
@@ -61,9 +56,20 @@ def thermal(
     spun up over the twelve lunations before --start; the span's hottest, coldest and
     mean surface temperature, and the range at a few depths.
     """
+    from moonbase.environment.horizon import Horizon
+    from moonbase.environment.site_environment import SurfaceSite
+    from moonbase.geometry.ephemeris import load_ephemeris
+    from moonbase.geometry.sky import SurfacePoint
+    from moonbase.geometry.times import time_grid
+    from moonbase.io.exports import write_netcdf
+    from moonbase.systems.regolith import RegolithModel, RegolithParameters
+    from moonbase.systems.thermal import site_regolith, sun_series
+
     span = span_from_options(start, stop, step)
     with clear_errors():
-        model = RegolithModel(RegolithParameters(albedo=albedo))
+        parameters = RegolithParameters() if albedo is None else RegolithParameters(albedo=albedo)
+        albedo = parameters.albedo
+        model = RegolithModel(parameters)
         point = SurfacePoint(lat, lon % 360.0, height_m=height_m)
         site = SurfaceSite("point", point, Horizon.smooth_sphere(height_m))
         columns = (TextColumn("{task.description:<24}"), BarColumn(), TimeElapsedColumn())
@@ -95,6 +101,10 @@ def thermal(
 
 
 def _summary(regolith, lat: float, lon: float, albedo: float, height_m: float) -> dict:
+    import numpy as np
+
+    from moonbase.systems.thermal import span_summary
+
     surface = regolith.surface_temperature_k
     times = regolith.time.values
 
