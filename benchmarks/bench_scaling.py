@@ -4,10 +4,11 @@ Run:  python benchmarks/bench_scaling.py [--size 500] [--azimuths 360] [--far-km
 
 The same terrain kind as bench_horizon.py (a 240 km south-polar LDEM_16 window, here at
 ``240 km / size`` per pixel, and an LDEM_16 far field ``--far-km`` past every edge):
-- single machine, in-process numba threads 1 and 2: compute only, then writing NetCDF;
+- single machine, in-process numba threads 1 and 2: compute only, then writing the map
+  as NetCDF and as Zarr (as `moonbase terrain horizon --out FILE.nc` / `FILE.zarr`);
 - Dask LocalCluster with 1 and 2 workers (1 thread each), tiles of size/4 and size/2
   pixels: computing the tiles and writing their files, then joining them into the
-  output file (cluster start-up excluded, measured apart);
+  output store, Zarr (cluster start-up excluded, measured apart);
 - tile overhead: Dask time over the single-machine time with the same parallelism.
 
 A tile searches the whole window and far field for its own pixels (so the joined map is
@@ -37,7 +38,7 @@ WINDOW_M = 240e3
 def _single(args, queue):
     import numba
 
-    from moonbase.io.exports import write_netcdf
+    from moonbase.io.exports import write_netcdf, write_zarr
     from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
 
     near, far, azimuths, threads, out = args
@@ -46,8 +47,12 @@ def _single(args, queue):
     start = time.perf_counter()
     dataset = horizon_map(near, azimuths=azimuths, height_m=2.0, far_field=far, threads=threads)
     compute = time.perf_counter() - start
-    write_netcdf(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)  # as `moonbase terrain horizon`
-    queue.put((compute, time.perf_counter() - start, None))
+    start = time.perf_counter()
+    write_netcdf(dataset, out.with_suffix(".nc"), chunk_sizes=MAP_FILE_CHUNKS)
+    netcdf = time.perf_counter() - start
+    start = time.perf_counter()
+    write_zarr(dataset, out.with_suffix(".zarr"), chunk_sizes=MAP_FILE_CHUNKS)
+    queue.put((compute, netcdf, time.perf_counter() - start))
 
 
 def main() -> None:
@@ -77,12 +82,13 @@ def main() -> None:
     try:
         single = {}
         for threads in (1, 2):
-            compute, total, _ = in_process(
-                _single, (near, far, args.azimuths, threads, scratch / f"single{threads}.nc")
+            compute, netcdf, zarr = in_process(
+                _single, (near, far, args.azimuths, threads, scratch / f"single{threads}")
             )
             single[threads] = compute
             result[f"single_{threads}_thread_compute_s"] = round(compute, 2)
-            result[f"single_{threads}_thread_compute_and_write_s"] = round(total, 2)
+            result[f"single_{threads}_thread_write_netcdf_s"] = round(netcdf, 2)
+            result[f"single_{threads}_thread_write_zarr_s"] = round(zarr, 2)
             result[f"single_{threads}_thread_mpix_az_per_s"] = round(
                 pixel_azimuths / compute / 1e6, 1
             )
@@ -96,7 +102,7 @@ def main() -> None:
                 # Warm the workers (numba cache load) on a small map first.
                 horizon_map_tiled(
                     near.window(slice(0, 32), slice(0, 32)),
-                    scratch / "warm.nc",
+                    scratch / "warm.zarr",
                     client=client,
                     tile_size=16,
                     tiles_dir=scratch / "warm",
@@ -108,7 +114,7 @@ def main() -> None:
                     start = time.perf_counter()
                     horizon_map_tiled(
                         near,
-                        scratch / f"{name}.nc",
+                        scratch / f"{name}.zarr",
                         client=client,
                         tile_size=tile_size,
                         tiles_dir=scratch / name,

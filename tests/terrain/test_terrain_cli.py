@@ -227,6 +227,22 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
         np.testing.assert_array_equal(ds.x.values, -20_000.0 + 500.0 * (np.arange(80) + 0.5))
         assert "Polar Stereographic" in ds.attrs["crs_wkt"] or "stere" in ds.attrs["crs_wkt"]
 
+    zarr_out = tmp_path / "h.zarr"  # the same map as a Zarr store, by the suffix
+    result = moonbase_cli(
+        "terrain",
+        "horizon",
+        str(path),
+        "--out",
+        str(zarr_out),
+        "--azimuths",
+        "16",
+        "--height-m",
+        "2",
+    )
+    assert result.returncode == 0, result.stderr
+    with xr.open_dataset(out) as nc, xr.open_zarr(zarr_out) as zarr:
+        xr.testing.assert_identical(zarr.load(), nc.load())
+
     skyline = moonbase_cli(
         "terrain", "horizon", str(path), "--site=-89.6,200", "--azimuths", "16", "--format", "json"
     )

@@ -155,8 +155,9 @@ def test_tiled_illumination_is_identical(client, window_and_far, tmp_path, eph):
 def test_existing_scheduler_by_address(client, window_and_far, tmp_path):
     dem, _ = window_and_far
     with scheduler_client(client.scheduler.address) as other:
-        horizon_map_tiled(dem, tmp_path / "s.nc", client=other, tile_size=35, azimuths=8)
-    with xr.open_dataset(tmp_path / "s.nc") as tiled:
+        # Written as Zarr (by the file's suffix): the same dataset as NetCDF would hold.
+        horizon_map_tiled(dem, tmp_path / "s.zarr", client=other, tile_size=35, azimuths=8)
+    with xr.open_dataset(tmp_path / "s.zarr") as tiled:
         xr.testing.assert_identical(tiled.load(), horizon_map(dem, azimuths=8))
     with pytest.raises(SchedulerError, match="cannot reach a Dask scheduler"):
         with scheduler_client("tcp://127.0.0.1:9"):

@@ -1,4 +1,4 @@
-"""Exports round-trip, and a failed write leaves the earlier file intact."""
+"""Exports round-trip, and a failed write leaves the earlier file or store intact."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import pytest
 import xarray as xr
 
 from moonbase.errors import OutputError
-from moonbase.io.atomic import write_atomically
-from moonbase.io.exports import write_csv, write_netcdf
+from moonbase.io.atomic import atomic_directory, write_atomically
+from moonbase.io.exports import write_csv, write_dataset, write_netcdf
 
 
 def test_netcdf_round_trip_keeps_names_units_and_booleans(tmp_path):
@@ -48,3 +48,32 @@ def test_failed_write_keeps_the_old_file(tmp_path):
 def test_csv_written_with_normal_permissions(tmp_path):
     path = write_csv(pd.DataFrame({"a": [1]}), tmp_path / "t.csv")
     assert path.stat().st_mode & 0o044  # group/other can read, as for any new file
+
+
+def test_zarr_store_round_trip_with_chunks_and_replaces_the_old_store(tmp_path):
+    ds = xr.Dataset(
+        {"horizon_deg": (("y", "x", "azimuth"), np.arange(2 * 3 * 4.0).reshape(2, 3, 4))},
+        coords={"y": [1.0, 0.0], "x": [0.0, 1.0, 2.0]},
+        attrs={"crs_wkt": "a CRS"},
+    )
+    path = tmp_path / "map.zarr"
+    path.mkdir()
+    (path / "stale").write_text("from an earlier run")
+    assert write_dataset(ds, path, chunk_sizes={"y": 1, "x": 2}) == path
+    assert not (path / "stale").exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["map.zarr"]  # nothing left beside
+    with xr.open_zarr(path) as back:
+        xr.testing.assert_identical(back.load(), ds)
+        assert back.horizon_deg.encoding["chunks"] == (1, 2, 4)
+
+
+def test_failed_store_write_keeps_the_old_store(tmp_path):
+    path = tmp_path / "map.zarr"
+    path.mkdir()
+    (path / "old").write_text("kept")
+    with pytest.raises(RuntimeError, match="interrupted"):
+        with atomic_directory(path) as folder:
+            (folder / "half").write_text("half")
+            raise RuntimeError("interrupted")
+    assert [p.name for p in path.iterdir()] == ["old"]
+    assert [p.name for p in tmp_path.iterdir()] == ["map.zarr"]

@@ -183,7 +183,8 @@ def info(
 def horizon(
     dem: DemArgument,
     out: Annotated[
-        Path | None, typer.Option("--out", help="Write the horizon map (NetCDF).")
+        Path | None,
+        typer.Option("--out", help="Write the horizon map: NetCDF, or Zarr if it ends in .zarr."),
     ] = None,
     site: Annotated[
         str | None, typer.Option("--site", help="One point, LAT,LON: print its skyline.")
@@ -215,7 +216,7 @@ def horizon(
     import numpy as np
     import xarray as xr
 
-    from moonbase.io.exports import write_netcdf
+    from moonbase.io.exports import write_dataset
     from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
 
     if (out is None) == (site is None):
@@ -245,7 +246,7 @@ def horizon(
                 dataset = horizon_map(
                     grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
                 )
-            write_netcdf(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
+            write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
             values = dataset.horizon_deg.values
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
@@ -307,7 +308,9 @@ def illumination(
     dem: DemArgument,
     start: Annotated[str, typer.Option(help="First time, ISO 8601 UTC.")],
     stop: Annotated[str, typer.Option(help="Last time, ISO 8601 UTC.")],
-    out: Annotated[Path, typer.Option("--out", help="Write the maps (NetCDF).")],
+    out: Annotated[
+        Path, typer.Option("--out", help="Write the maps: NetCDF, or Zarr if it ends in .zarr.")
+    ],
     step: Annotated[str, typer.Option(help="Step, e.g. 1h, 6h, PT30M.")] = "1h",
     azimuths: AzimuthsOption = 360,
     height_m: HeightOption = 0.0,
@@ -333,7 +336,7 @@ def illumination(
 
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
-    from moonbase.io.exports import write_netcdf
+    from moonbase.io.exports import write_dataset
     from moonbase.terrain.horizon import horizon_map
     from moonbase.terrain.illumination import illumination_map, sky_tables
 
@@ -349,7 +352,7 @@ def illumination(
                     grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
                 )
             maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
-            write_netcdf(maps, out)
+            write_dataset(maps, out)
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
         else:
             from moonbase.terrain.horizon import azimuth_grid

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -40,6 +41,38 @@ def atomic_path(path: Path) -> Iterator[Path]:
         raise OutputError(str(path), error.strerror or str(error)) from error
     finally:
         temporary_path.unlink(missing_ok=True)
+
+
+@contextmanager
+def atomic_directory(path: Path) -> Iterator[Path]:
+    """Yield a temporary folder beside ``path``; move it onto ``path`` on success.
+
+    For stores that are folders (Zarr). What was at ``path`` (a folder or a file) is
+    moved aside, not deleted, until the new folder is in place; on any failure it is
+    put back and the temporary folder removed.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        temporary = Path(tempfile.mkdtemp(prefix=f".{path.name}.", dir=path.parent))
+        os.chmod(temporary, 0o777 & ~_umask())
+    except OSError as error:
+        raise OutputError(str(path), error.strerror or str(error)) from error
+    aside = None
+    try:
+        yield temporary
+        if path.exists() or path.is_symlink():
+            aside = Path(tempfile.mkdtemp(prefix=f".{path.name}.old.", dir=path.parent))
+            os.replace(path, aside / path.name)
+        os.replace(temporary, path)
+    except OSError as error:
+        if aside is not None and not path.exists():
+            os.replace(aside / path.name, path)
+        raise OutputError(str(path), error.strerror or str(error)) from error
+    finally:
+        shutil.rmtree(temporary, ignore_errors=True)
+        if aside is not None:
+            shutil.rmtree(aside, ignore_errors=True)
 
 
 def write_atomically(path: Path, write: Callable[[Path], object]) -> Path:

@@ -1,4 +1,4 @@
-"""Machine-readable exports of results: NetCDF and CSV, written atomically."""
+"""Machine-readable exports of results: NetCDF, Zarr and CSV, written atomically."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from pathlib import Path
 import pandas as pd
 import xarray as xr
 
-from moonbase.io.atomic import write_atomically
+from moonbase.io.atomic import atomic_directory, write_atomically
 
 
 def _netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
@@ -18,6 +18,49 @@ def _netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
         if dataset[name].dtype.kind in "UT"
     }
     return dataset.assign_coords(coords)
+
+
+def _file_chunks(variable: xr.DataArray, chunk_sizes: dict[str, int]) -> tuple[int, ...]:
+    return tuple(
+        min(chunk_sizes.get(dim, length), length)
+        for dim, length in zip(variable.dims, variable.shape, strict=True)
+    )
+
+
+def write_dataset(
+    dataset: xr.Dataset, path: str | Path, *, chunk_sizes: dict[str, int] | None = None
+) -> Path:
+    """Write a dataset to Zarr if ``path`` ends in ``.zarr``, else to NetCDF-4."""
+    if Path(path).suffix.lower() == ".zarr":
+        return write_zarr(dataset, path, chunk_sizes=chunk_sizes)
+    return write_netcdf(dataset, path, chunk_sizes=chunk_sizes)
+
+
+def write_zarr(
+    dataset: xr.Dataset, path: str | Path, *, chunk_sizes: dict[str, int] | None = None
+) -> Path:
+    """Write a dataset to a Zarr store (a folder), replacing what was at ``path``.
+
+    Zarr format 2 with consolidated metadata, which every Zarr reader knows (zarr-python
+    2 and 3, GDAL, netCDF-C's NCZarr); Blosc LZ4 after byte shuffling, chunks compressed
+    in parallel. A 500 x 500 x 360 float32 horizon map: 266 MiB in 1.2 s, against 243
+    MiB in 10.1 s as NetCDF (zlib is serial; ``benchmarks/bench_scaling.py``).
+    ``chunk_sizes`` as for :func:`write_netcdf`.
+    """
+    from numcodecs import Blosc
+
+    compressor = Blosc(cname="lz4", clevel=5, shuffle=Blosc.SHUFFLE)
+    encoding = {
+        name: {"compressors": [compressor]}
+        for name, variable in dataset.data_vars.items()
+        if variable.dtype.kind in "fiub"
+    }
+    if chunk_sizes:
+        for name, settings in encoding.items():
+            settings["chunks"] = _file_chunks(dataset[name], chunk_sizes)
+    with atomic_directory(Path(path)) as folder:
+        dataset.to_zarr(folder, mode="w", encoding=encoding, zarr_format=2, consolidated=True)
+    return Path(path)
 
 
 def write_netcdf(
@@ -43,11 +86,7 @@ def write_netcdf(
     }
     if chunk_sizes:
         for name, settings in encoding.items():
-            variable = dataset[name]
-            settings["chunksizes"] = tuple(
-                min(chunk_sizes.get(dim, length), length)
-                for dim, length in zip(variable.dims, variable.shape, strict=True)
-            )
+            settings["chunksizes"] = _file_chunks(dataset[name], chunk_sizes)
     return write_atomically(
         Path(path), lambda p: dataset.to_netcdf(p, engine="netcdf4", encoding=encoding)
     )

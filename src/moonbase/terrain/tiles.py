@@ -31,7 +31,7 @@ import xarray as xr
 
 from moonbase.errors import SchedulerError, TileStoreError
 from moonbase.io.atomic import write_text_atomically
-from moonbase.io.exports import write_netcdf
+from moonbase.io.exports import write_dataset, write_netcdf
 from moonbase.terrain.dem import Dem
 from moonbase.terrain.horizon import (
     NEAR_FIELD_PX,
@@ -250,7 +250,7 @@ def _join(store: TileStore, tiles: list[Tile], out: str | Path, tile_size: int) 
     with store.joined(tiles) as joined, dask.config.set(scheduler="threads"):
         if "azimuth" in joined.dims:
             joined = joined.transpose("y", "x", "azimuth")
-        write_netcdf(joined, out, chunk_sizes={"y": side, "x": side})
+        write_dataset(joined, out, chunk_sizes={"y": side, "x": side})
 
 
 def horizon_map_tiled(
