@@ -170,6 +170,23 @@ def test_missing_scenario_file(tmp_path, moonbase_cli):
     assert "Traceback" not in result.stderr
 
 
+def test_unwritable_output_fails_before_any_work(tmp_path, moonbase_cli):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    for args in (
+        ["run", "--out", str(blocker / "out")],
+        ["terrain", "horizon", "any.tif", "--out", str(blocker / "map.zarr")],
+        ["thermal", "--lat=-89", "--lon=0", "--start=2030-01-01", "--stop=2030-01-02",
+         "--out", str(blocker / "t.nc")],
+    ):  # fmt: skip
+        result = moonbase_cli(*args)
+        assert result.returncode == 1, args
+        assert f"cannot write {blocker}/" in result.stderr, result.stderr
+        assert "terrain and sites" not in result.stderr  # no progress: nothing computed
+        assert "Traceback" not in result.stderr
+    assert blocker.read_text() == "not a folder"
+
+
 def test_sky_rejects_bad_span_without_traceback(moonbase_cli):
     result = moonbase_cli(
         "sky",

@@ -23,6 +23,7 @@ from moonbase.cli.plan import plan
 from moonbase.cli.power import power
 from moonbase.cli.terrain import data_app, terrain_app
 from moonbase.cli.thermal import thermal
+from moonbase.io.atomic import check_writable
 
 if TYPE_CHECKING:
     from moonbase.pipeline import Results
@@ -77,6 +78,7 @@ def run(
     from moonbase.report.save import save_results
 
     with _clear_errors():
+        check_writable(out / "report.html")
         model = load_scenario(scenario) if scenario is not None else default_scenario()
         label = str(scenario) if scenario is not None else "embedded default scenario"
         out_console.print(

@@ -20,6 +20,7 @@ from moonbase.cli.output import (
     span_from_options,
 )
 from moonbase.errors import DemError
+from moonbase.io.atomic import check_writable
 
 if TYPE_CHECKING:
     from moonbase.terrain.dem import Dem
@@ -226,6 +227,8 @@ def horizon(
     if site is not None and (tile_size or scheduler):
         fail("--tile-size and --scheduler are for maps (--out), not --site")
     with clear_errors():
+        if out is not None:
+            check_writable(out)
         if site is not None:
             _site_skyline(
                 dem,
@@ -342,6 +345,7 @@ def illumination(
 
     span = span_from_options(start, stop, step)
     with clear_errors():
+        check_writable(out)
         grid = load_grid(dem, center, size_km, resolution_m)
         far = load_far_field(far_field, grid, far_km, far_resolution_m)
         ephemeris = load_ephemeris()

@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from moonbase.cli.output import clear_errors, err_console, out_console, say, span_from_options
+from moonbase.io.atomic import check_writable
 
 
 class ThermalFormat(StrEnum):
@@ -67,6 +68,8 @@ def thermal(
 
     span = span_from_options(start, stop, step)
     with clear_errors():
+        if out is not None:
+            check_writable(out)
         parameters = RegolithParameters() if albedo is None else RegolithParameters(albedo=albedo)
         albedo = parameters.albedo
         model = RegolithModel(parameters)

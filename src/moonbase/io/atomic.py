@@ -18,6 +18,21 @@ def _umask() -> int:
     return mask
 
 
+def check_writable(path: Path) -> None:
+    """Raise OutputError now if ``path`` could not be written later.
+
+    Called before a long computation, so that a bad ``--out`` fails in a second, not
+    after the work: the folder is created if missing and a scratch file tried in it.
+    """
+    path = Path(path)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=path.parent):
+            pass
+    except OSError as error:
+        raise OutputError(str(path), error.strerror or str(error)) from error
+
+
 @contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
     """Yield a temporary path beside ``path``; rename it onto ``path`` on success.
