@@ -630,6 +630,11 @@ def shadow_prices(
     return pd.DataFrame(rows)
 
 
+#: How far above the last point's value each partner must be for the next point of the
+#: Pareto front (value units: the interest scale's, whole numbers in practice).
+FLOOR_MARGIN_VALUE = 1e-4
+
+
 def pareto_front(
     problem: PortfolioProblem,
     *,
@@ -649,11 +654,11 @@ def pareto_front(
     if not len(problem.tasks) or not problem.eligible.any():
         return pd.DataFrame(columns=["total_value", "worst_share", "tasks"])
     best_worst = solve_portfolio(problem, "maxmin", time_limit_s=time_limit_s, gap=gap).worst_share
-    floor = 0.0
+    floor, margin = 0.0, 0.0
     while len(points) < max_points:
         model, _ = _objective_model(problem, "sum", 0.0, None)
         for p in np.flatnonzero(problem.eligible):
-            model.at_least(model.pair_value[p], floor * problem.ideal[p])
+            model.at_least(model.pair_value[p], floor * problem.ideal[p] + margin)
         z, _, _ = model.solve(time_limit_s, gap)
         if z is None:
             break
@@ -667,7 +672,10 @@ def pareto_front(
         points.append((point.total_value, point.worst_share, len(point.selected)))
         if point.worst_share >= best_worst - 1e-9:
             break
-        floor = point.worst_share + 1e-6
+        # Next, every partner above this point's worst share by a margin in value units
+        # well clear of HiGHS's feasibility tolerance (1e-6): a share step of 1e-6 was
+        # satisfied by the same portfolio within that tolerance, ending the front early.
+        floor, margin = point.worst_share, FLOOR_MARGIN_VALUE
     return pd.DataFrame(points, columns=["total_value", "worst_share", "tasks"])
 
 
