@@ -221,7 +221,7 @@ def horizon(
     from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
 
     if (out is None) == (site is None):
-        fail("give either --out FILE.nc (a map) or --site LAT,LON (a point)")
+        fail("give either --out FILE.nc or FILE.zarr (a map) or --site LAT,LON (a point)")
     if output_format not in ("json", "table"):
         fail(f"--format: choose json or table (got {output_format!r})")
     if site is not None and (tile_size or scheduler):
