@@ -126,7 +126,7 @@ def main() -> None:
     parser.add_argument("--brute-pixels", type=int, default=500)
     args = parser.parse_args()
 
-    from moonbase.terrain.horizon import far_field_reach_m
+    from moonbase.terrain.horizon import error_statistics, far_field_reach_m
 
     near = make_dem(args.size)
     far = make_far_field(near, args.far_km)
@@ -173,15 +173,8 @@ def main() -> None:
     )
     result["reference_horizons_beyond_100_km"] = round(float((distance_m > 100e3).mean()), 4)
     result["reference_farthest_horizon_km"] = round(float(distance_m.max()) / 1000, 1)
-    signed = samples["2_threads"] - ref
-    error = np.abs(signed)
     result["error_vs_brute_force_deg"] = {
-        "mean": round(float(error.mean()), 5),
-        "p99": round(float(np.percentile(error, 99)), 4),
-        "p99.9": round(float(np.percentile(error, 99.9)), 4),
-        "max": round(float(error.max()), 4),
-        "share_within_0.05": round(float((error <= 0.05).mean()), 5),
-        "largest_overshoot": round(float(signed.max()), 5),
+        key: round(value, 5) for key, value in error_statistics(samples["2_threads"], ref).items()
     }
     try:
         import topocalc  # noqa: F401

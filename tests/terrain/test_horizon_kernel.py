@@ -16,7 +16,7 @@ from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
 from moonbase.terrain import _sweep
 from moonbase.terrain.dem import Dem, polar_stereographic
-from moonbase.terrain.horizon import HorizonProblem, horizon_map
+from moonbase.terrain.horizon import HorizonProblem, check_horizon_map, horizon_map
 
 FLAT_RADIUS_M = 1e12  # a sphere so large that curvature vanishes: plane geometry
 CRS = polar_stereographic(south=True)
@@ -137,6 +137,19 @@ def test_matches_ray_march_on_smooth_terrain():
     error, signed, _ = compare_with_ray_march(grid(_smooth_terrain(160, 400.0), 20.0))
     assert np.all(error <= 0.05)
     assert signed.max() < 1e-3
+
+
+def test_map_check_reports_agreement_and_catches_a_wrong_map():
+    """The user-facing check (``--check-pixels``) on smooth terrain: within 0.05 deg as
+    above; a map shifted by 1 deg at every pixel reads as 1 deg off everywhere."""
+    dem = grid(_smooth_terrain(120, 400.0), 20.0)
+    maps = horizon_map(dem, azimuths=36, height_m=2.0)
+    values, azimuths = maps.horizon_deg.values, maps.azimuth_deg.values
+    good = check_horizon_map(dem, values, azimuths, height_m=2.0, pixels=40)
+    assert good["pixels"] == 40 and good["max"] <= 0.05 and good["share_within_0.05"] == 1.0
+    bad = check_horizon_map(dem, values + 1.0, azimuths, height_m=2.0, pixels=40)
+    assert bad["share_within_0.05"] == 0.0
+    assert bad["largest_overshoot"] == pytest.approx(1.0, abs=1e-3)
 
 
 def test_matches_ray_march_on_lola_terrain(lola_south_window):
