@@ -246,6 +246,15 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
     assert "100.000 % within 0.05 deg" in result.stdout  # smooth terrain: every sample
     with xr.open_dataset(out) as nc, xr.open_zarr(zarr_out) as zarr:
         xr.testing.assert_identical(zarr.load(), nc.load())
+    tiled_out = tmp_path / "tiled.zarr"  # in tiles on a local Dask cluster, joined into Zarr
+    result = moonbase_cli(
+        "terrain", "horizon", str(path), "--out", str(tiled_out), "--azimuths", "16",
+        "--height-m", "2", "--tile-size", "40", "--workers", "1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "4 tiles (0 already done" in result.stdout
+    with xr.open_dataset(out) as nc, xr.open_zarr(tiled_out) as tiled:
+        xr.testing.assert_identical(tiled.load(), nc.load())
 
     skyline = moonbase_cli(
         "terrain", "horizon", str(path), "--site=-89.6,200", "--azimuths", "16", "--format", "json"
