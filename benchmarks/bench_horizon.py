@@ -28,15 +28,13 @@ from __future__ import annotations
 import argparse
 import multiprocessing as mp
 import os
-import platform
 import resource
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
-from results_file import record
+from results_file import record, run_header
 from shared_data import shared_lola
 
 RESULTS = Path(__file__).parent / "results" / "horizon_map.json"
@@ -135,14 +133,11 @@ def main() -> None:
     far = make_far_field(near, args.far_km)
     pixel = near.resolution[0]
     pixel_azimuths = near.height_m.size * args.azimuths
-    result = {
-        "command": f"python benchmarks/bench_horizon.py --size {args.size} --azimuths "
+    result = run_header(
+        f"python benchmarks/bench_horizon.py --size {args.size} --azimuths "
         f"{args.azimuths} --far-km {args.far_km:g} --brute-pixels {args.brute_pixels} "
         f"--repeats {args.repeats}",
-        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {mp.cpu_count()} cores, python "
-        f"{platform.python_version()}",
-        "load_average_1min_before": round(os.getloadavg()[0], 2),
+    ) | {
         "dem": f"LDEM_16 south-polar window {args.size} x {args.size} at {pixel:g} m "
         f"({args.size * pixel / 1000:g} km), observer 2 m, exact sphere, near field 8 px",
         "far_field": f"LDEM_16 at {far.resolution[0]:.0f} m, {far.shape[0]} x {far.shape[1]} "

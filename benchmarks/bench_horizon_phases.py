@@ -18,15 +18,13 @@ from __future__ import annotations
 import argparse
 import math
 import os
-import platform
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import numpy as np
 
 from bench_horizon import make_dem, make_far_field
-from results_file import record
+from results_file import record, run_header
 
 RESULTS = Path(__file__).parent / "results" / "horizon_phases.json"
 AZIMUTHS_DEG = (60.0, 90.0, 120.0, 240.0, 285.0)
@@ -97,13 +95,9 @@ def main() -> None:
     near_dem = make_dem(args.size)
     problem = HorizonProblem(near_dem, make_far_field(near_dem, 150.0))
     pixels_count = near_dem.height_m.size
-    result = {
-        "command": f"python benchmarks/bench_horizon_phases.py --size {args.size} "
-        f"--repeats {args.repeats}",
-        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores, python "
-        f"{platform.python_version()}",
-        "load_average_1min_before": round(os.getloadavg()[0], 2),
+    result = run_header(
+        f"python benchmarks/bench_horizon_phases.py --size {args.size} --repeats {args.repeats}",
+    ) | {
         "unit": "ns per pixel-azimuth, one thread, minimum of the repeats",
     }
     per_azimuth = {}

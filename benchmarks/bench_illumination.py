@@ -11,8 +11,6 @@ Each measurement runs in a fresh process so its peak memory is its own.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
-import platform
 import resource
 import time
 from datetime import UTC, datetime, timedelta
@@ -21,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from bench_horizon import in_process, make_dem
-from results_file import record
+from results_file import record, run_header
 
 RESULTS = Path(__file__).parent / "results" / "illumination_map.json"
 START = datetime(2030, 1, 1, tzinfo=UTC)
@@ -82,6 +80,10 @@ def main() -> None:
     parser.add_argument("--step-h", type=float, default=1.0)
     args = parser.parse_args()
 
+    header = run_header(
+        f"python benchmarks/bench_illumination.py --size {args.size} "
+        f"--azimuths {args.azimuths} --step-h {args.step_h}",
+    )
     dem = make_dem(args.size)
     pixel = dem.resolution[0]
     horizon_s, hist_s, rss, steps, lit_max, shadowed = in_process(
@@ -90,12 +92,7 @@ def main() -> None:
     pixels = [(r, c) for r, c in np.random.default_rng(0).integers(0, args.size, (5, 2))]
     (direct_s,) = in_process(_direct, (dem, pixels, args.step_h))
     per_pixel = direct_s / len(pixels)
-    result = {
-        "command": f"python benchmarks/bench_illumination.py --size {args.size} "
-        f"--azimuths {args.azimuths} --step-h {args.step_h}",
-        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {mp.cpu_count()} cores, python "
-        f"{platform.python_version()}",
+    result = header | {
         "window": f"LDEM_16 south-polar {args.size} x {args.size} at {pixel:g} m",
         "span": f"{START.date()} to {STOP.date()} (18.6-year nodal cycle), "
         f"{steps} steps of {args.step_h:g} h",

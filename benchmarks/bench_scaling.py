@@ -19,17 +19,14 @@ which is the extra work that grows as tiles get smaller.
 from __future__ import annotations
 
 import argparse
-import multiprocessing as mp
 import os
-import platform
 import shutil
 import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 from bench_horizon import in_process, make_dem, make_far_field
-from results_file import record
+from results_file import record, run_header
 
 RESULTS = Path(__file__).parent / "results" / "scaling.json"
 WINDOW_M = 240e3
@@ -67,13 +64,10 @@ def main() -> None:
     near = make_dem(args.size, resolution_m=WINDOW_M / args.size)
     far = make_far_field(near, args.far_km)
     pixel_azimuths = near.height_m.size * args.azimuths
-    result = {
-        "command": f"python benchmarks/bench_scaling.py --size {args.size} --azimuths "
+    result = run_header(
+        f"python benchmarks/bench_scaling.py --size {args.size} --azimuths "
         f"{args.azimuths} --far-km {args.far_km:g}",
-        "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {mp.cpu_count()} cores, python "
-        f"{platform.python_version()}",
-        "load_average_1min_before": round(os.getloadavg()[0], 2),
+    ) | {
         "map": f"LDEM_16 south-polar window {args.size} x {args.size} at "
         f"{near.resolution[0]:g} m, {args.azimuths} azimuths, far field LDEM_16 at "
         f"{far.resolution[0]:.0f} m to {args.far_km:g} km past the edges",
