@@ -1,4 +1,9 @@
-"""Shared fixtures: one ephemeris for the whole session (it is read-only)."""
+"""Shared fixtures: one ephemeris for the whole session (it is read-only).
+
+Property tests run the same examples every time by default (``derandomize``), so a
+change cannot turn the suite red through an unrelated random draw; ``pytest
+--hypothesis-profile=default`` draws new examples each run.
+"""
 
 from __future__ import annotations
 
@@ -7,8 +12,12 @@ import sys
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 
 from moonbase.geometry.ephemeris import Ephemeris, load_ephemeris
+
+settings.register_profile("repeatable", derandomize=True, database=None)
+settings.load_profile("repeatable")
 
 
 def run_moonbase(*args: str) -> subprocess.CompletedProcess:
