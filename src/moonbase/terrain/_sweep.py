@@ -32,7 +32,10 @@ Per azimuth:
    features): each column and its two neighbours, and the own ray's last sample
    inside the window. A coarse column: that coarse sample on the own ray. When a
    proposal lies past the own ray's way out of the window (rays nearly along an
-   edge), the own ray's first far-field columns instead. The result is the highest
+   edge), every own-ray sample left in the window and the first far-field columns
+   instead. Where a bracketing line runs outside the grid's rows (it has no samples
+   there: near the own ray's way out through them, and from the first or last row),
+   the own ray is sampled all along that stretch. The result is the highest
    of these exact samples: never above the brute-force answer, and equal to it
    whenever the pixel's true tangent is among them. Rows of pixels are classified
    first and the common case is evaluated without branches.
@@ -270,8 +273,10 @@ def _pixel_general(
     if k_last > near:
         v = max(v, _fine_tan(zf, r, m, tt, k_last, zo, radius_m, sk, qk))
     # A proposal past the own ray's way out of the box is lost: the line left the
-    # window elsewhere (rays nearly along an edge). Then the far field's first
-    # columns past the box, on the own ray, stand in for it (below).
+    # window elsewhere (rays nearly along an edge), and what it saw in the box says
+    # little about the own ray. Then every own-ray sample left in the box and the far
+    # field's first columns past it stand in for it (below); this is rare enough
+    # that the march costs nothing measurable.
     lost = False
     for which in range(2):
         code = code0 if which == 0 else code1
@@ -290,6 +295,8 @@ def _pixel_general(
             lost = lost or t_c == -np.inf
             v = max(v, t_c)
     if lost:
+        for k in range(near + 1, k_last):
+            v = max(v, _fine_tan(zf, r, m, tt, k, zo, radius_m, sk, qk))
         # Where the own ray passes the box and its one-coarse-pixel gap.
         gap = max(1.0, 1.0 / s)
         k_far = n_major - 1.0 + gap - m
@@ -453,6 +460,27 @@ def _pixels_row(
             z0[i],
             best[i],
         )
+    if tt == 0.0:
+        return
+    # Where a bracketing line runs outside the rows it has no samples: only the other
+    # line saw that stretch of the own ray, from up to a row away. Sample the own ray
+    # there: before its way out through the rows (the line on that side has left
+    # them), and, from the first or last row, where the line beyond that row has not
+    # yet come in. A fraction of a sample a pixel on average, whatever tt.
+    edge = (tt > 0.0 and r == 0) or (tt < 0.0 and r == n_minor - 1)
+    # Only pixels whose stretch starts before they reach the far end of the box.
+    i_end = width if edge else min(width, math.floor(n_major - k_rows + 1.0 / abs(tt)) - c_lo)
+    for i in range(i_end):
+        m = c_lo + i
+        k_last = int(min(k_rows, n_major - 1.0 - m))
+        f = (r - tt * m) - math.floor(r - tt * m)  # the own ray's offset from line b
+        k_exit = k_rows - ((1.0 - f) / tt if tt > 0.0 else f / -tt)
+        for k in range(max(near + 1, math.ceil(k_exit)), k_last + 1):
+            best[i] = max(best[i], _fine_tan(zf, r, m, tt, k, z0[i], radius_m, sk, qk))
+        if edge:
+            k_entry = f / tt if tt > 0.0 else (1.0 - f) / -tt
+            for k in range(near + 1, min(math.ceil(k_entry), k_last, math.ceil(k_exit) - 1) + 1):
+                best[i] = max(best[i], _fine_tan(zf, r, m, tt, k, z0[i], radius_m, sk, qk))
 
 
 @njit(cache=True, fastmath=True, error_model="numpy")
