@@ -255,6 +255,17 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
     assert "4 tiles (0 already done" in result.stdout
     with xr.open_dataset(out) as nc, xr.open_zarr(tiled_out) as tiled:
         xr.testing.assert_identical(tiled.load(), nc.load())
+        assert nc.attrs["near_field_px"] == 8
+    short = tmp_path / "near3.nc"  # a shorter exact near field, recorded in the file
+    result = moonbase_cli(
+        "terrain", "horizon", str(path), "--out", str(short), "--azimuths", "16",
+        "--height-m", "2", "--near-field", "3",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    expected = horizon_map(Dem(heights, transform, crs), azimuths=16, height_m=2.0, near_px=3)
+    with xr.open_dataset(short) as ds:
+        np.testing.assert_array_equal(ds.horizon_deg.values, expected.horizon_deg.values)
+        assert ds.attrs["near_field_px"] == 3
 
     skyline = moonbase_cli(
         "terrain", "horizon", str(path), "--site=-89.6,200", "--azimuths", "16", "--format", "json"

@@ -71,6 +71,20 @@ KeepTilesOption = Annotated[
     bool, typer.Option("--keep-tiles", help="Keep the tile folder after the output is written.")
 ]
 
+NearFieldOption = Annotated[
+    int,
+    typer.Option(
+        "--near-field",
+        min=1,
+        max=512,
+        help="Steps of each pixel's own ray sampled exactly before the line sweep's "
+        "proposals take over: more misses fewer horizons and takes longer "
+        "(16: about half the misses for +10 % time; --check-pixels shows the effect).",
+    ),
+]
+# The default is horizon.NEAR_FIELD_PX, written out: importing it would load numba.
+NEAR_FIELD_DEFAULT = 8
+
 #: Tile side (pixels) when --scheduler is given without --tile-size.
 DEFAULT_TILE_SIZE = 256
 
@@ -214,6 +228,7 @@ def horizon(
             help="Also compare the map with a brute-force ray march at N random pixels.",
         ),
     ] = 0,
+    near_field: NearFieldOption = NEAR_FIELD_DEFAULT,
 ) -> None:
     """Compute a horizon map (--out) or one point's skyline (--site).
 
@@ -261,7 +276,12 @@ def horizon(
         if tile_size is None and scheduler is None:
             with progress_bar("horizon map (azimuths)") as update:
                 dataset = horizon_map(
-                    grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
+                    grid,
+                    azimuths=azimuths,
+                    height_m=height_m,
+                    far_field=far,
+                    near_px=near_field,
+                    progress=update,
                 )
             write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
             values = dataset.horizon_deg.values
@@ -282,6 +302,7 @@ def horizon(
                     azimuths=azimuths,
                     height_m=height_m,
                     far_field=far,
+                    near_px=near_field,
                     progress=lambda done, total, _resumed: update(done, total),
                 )
             done = finish_tiles(out, tiles_dir, keep_tiles, counts)
@@ -356,6 +377,7 @@ def illumination(
     workers: WorkersOption = 2,
     tiles_dir: TilesDirOption = None,
     keep_tiles: KeepTilesOption = False,
+    near_field: NearFieldOption = NEAR_FIELD_DEFAULT,
 ) -> None:
     """Map the sunlit, mean visible-disc and Earth-visible fractions over a span.
 
@@ -381,7 +403,12 @@ def illumination(
         if tile_size is None and scheduler is None:
             with progress_bar("horizon map (azimuths)") as update:
                 horizons = horizon_map(
-                    grid, azimuths=azimuths, height_m=height_m, far_field=far, progress=update
+                    grid,
+                    azimuths=azimuths,
+                    height_m=height_m,
+                    far_field=far,
+                    near_px=near_field,
+                    progress=update,
                 )
             maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
             write_dataset(maps, out)
@@ -404,6 +431,7 @@ def illumination(
                     tiles_dir=tiles_dir,
                     height_m=height_m,
                     far_field=far,
+                    near_px=near_field,
                     progress=lambda done, total, _resumed: update(done, total),
                 )
             done = finish_tiles(out, tiles_dir, keep_tiles, counts)

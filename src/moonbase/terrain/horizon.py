@@ -238,6 +238,7 @@ def horizon_dataset(
     *,
     height_m: float,
     far_field: Dem | None = None,
+    near_px: int = NEAR_FIELD_PX,
     rows: slice = slice(None),
     cols: slice = slice(None),
 ) -> xr.Dataset:
@@ -254,6 +255,7 @@ def horizon_dataset(
         "source": dem.source,
         "azimuth_convention": "grid azimuth (clockwise from +y); local = grid - convergence",
         "far_field": "none: terrain beyond the window is not searched",
+        "near_field_px": int(near_px),
     }
     if far_field is not None:
         attrs["far_field"] = far_field.source
@@ -340,7 +342,7 @@ def horizon_map(
                 threads=threads,
             )
             progress(min(start + batch, az.size), az.size)
-    return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field)
+    return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field, near_px=near_px)
 
 
 def error_statistics(horizons_deg: np.ndarray, reference_deg: np.ndarray) -> dict[str, float]:

@@ -290,7 +290,14 @@ def horizon_map_tiled(
 
     def to_dataset(tile, block):
         return horizon_dataset(
-            dem, block, az, height_m=height_m, far_field=far_field, rows=tile.rows, cols=tile.cols
+            dem,
+            block,
+            az,
+            height_m=height_m,
+            far_field=far_field,
+            near_px=near_px,
+            rows=tile.rows,
+            cols=tile.cols,
         )
 
     args = (dem, far_field, az, float(height_m), int(near_px), int(threads_per_task))
