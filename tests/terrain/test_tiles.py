@@ -147,6 +147,7 @@ def test_tiled_illumination_is_identical(client, window_and_far, tmp_path, eph):
     for name in ("sunlit_fraction", "mean_solar_visible_fraction", "earth_visible_fraction"):
         np.testing.assert_array_equal(tiled[name].values, single[name].values)
         assert tiled[name].attrs == single[name].attrs
+    assert tiled.attrs["near_field_px"] == single.attrs["near_field_px"] == 8
     np.testing.assert_array_equal(
         tiled.permanent_shadow.values.astype(bool), single.permanent_shadow.values
     )

@@ -264,4 +264,6 @@ def illumination_map(
         height_m=float(horizons.attrs.get("observer_height_m", 0.0)),
     )
     attrs = {"crs_wkt": horizons.attrs.get("crs_wkt", ""), **sky.attrs}
+    if "near_field_px" in horizons.attrs:  # how the horizons were computed
+        attrs["near_field_px"] = int(horizons.attrs["near_field_px"])
     return illumination_dataset(fractions, horizons.x.values, horizons.y.values, attrs)

@@ -339,7 +339,7 @@ def illumination_map_tiled(
     }
     store = TileStore(tiles_dir or Path(f"{out}.tiles"), manifest)
     tiles = tiles_of(dem.shape, tile_size)
-    attrs = {"crs_wkt": dem.crs.to_wkt(), **sky.attrs}
+    attrs = {"crs_wkt": dem.crs.to_wkt(), **sky.attrs, "near_field_px": int(near_px)}
 
     def to_dataset(tile, block):
         return illumination_dataset(block, dem.x[tile.cols], dem.y[tile.rows], attrs)
