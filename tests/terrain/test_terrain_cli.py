@@ -244,6 +244,7 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
     assert result.returncode == 0, result.stderr
     assert "at 30 random pixels x 16 azimuths" in result.stdout
     assert "100.000 % within 0.05 deg" in result.stdout  # smooth terrain: every sample
+    assert "--near-field" not in result.stdout  # so no hint to sample more
     with xr.open_dataset(out) as nc, xr.open_zarr(zarr_out) as zarr:
         xr.testing.assert_identical(zarr.load(), nc.load())
     tiled_out = tmp_path / "tiled.zarr"  # in tiles on a local Dask cluster, joined into Zarr

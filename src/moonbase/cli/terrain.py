@@ -325,6 +325,11 @@ def horizon(
                 f"{azimuths} azimuths: mean error {stats['mean']:.1e} deg, worst "
                 f"{stats['max']:.3f} deg, {100 * stats['share_within_0.05']:.3f} % within 0.05 deg"
             )
+            if stats["max"] > 0.05:
+                say(
+                    f"for fewer misses, sample more of each ray exactly: --near-field "
+                    f"{2 * near_field} (now {near_field}; longer run)"
+                )
 
 
 def _site_skyline(
