@@ -138,6 +138,21 @@ def finish_tiles(out: Path, tiles_dir: Path | None, keep: bool, counts: tuple[in
     return f"{tiles} tiles ({resumed} already done in {folder})"
 
 
+def map_with_progress(grid: Dem, azimuths: int, height_m: float, far: Dem | None, near_px: int):
+    """The horizon map of ``grid`` (one machine), with a progress bar over its azimuths."""
+    from moonbase.terrain.horizon import horizon_map
+
+    with progress_bar("horizon map (azimuths)") as update:
+        return horizon_map(
+            grid,
+            azimuths=azimuths,
+            height_m=height_m,
+            far_field=far,
+            near_px=near_px,
+            progress=update,
+        )
+
+
 def load_grid(dem: Path, center: str | None, size_km: float, resolution_m: float | None) -> Dem:
     """Return the metric grid to work on: the DEM itself, or a window cut from it."""
     from moonbase.io.dem_readers import read_dem, read_dem_around
@@ -242,12 +257,7 @@ def horizon(
     import xarray as xr
 
     from moonbase.io.exports import write_dataset
-    from moonbase.terrain.horizon import (
-        MAP_FILE_CHUNKS,
-        azimuth_grid,
-        check_horizon_map,
-        horizon_map,
-    )
+    from moonbase.terrain.horizon import MAP_FILE_CHUNKS, azimuth_grid, check_horizon_map
 
     if (out is None) == (site is None):
         fail("give either --out FILE.nc or FILE.zarr (a map) or --site LAT,LON (a point)")
@@ -274,15 +284,7 @@ def horizon(
         grid = load_grid(dem, center, size_km, resolution_m)
         far = load_far_field(far_field, grid, far_km, far_resolution_m)
         if tile_size is None and scheduler is None:
-            with progress_bar("horizon map (azimuths)") as update:
-                dataset = horizon_map(
-                    grid,
-                    azimuths=azimuths,
-                    height_m=height_m,
-                    far_field=far,
-                    near_px=near_field,
-                    progress=update,
-                )
+            dataset = map_with_progress(grid, azimuths, height_m, far, near_field)
             write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
             values = dataset.horizon_deg.values
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
@@ -395,7 +397,6 @@ def illumination(
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
     from moonbase.io.exports import write_dataset
-    from moonbase.terrain.horizon import horizon_map
     from moonbase.terrain.illumination import illumination_map, sky_tables
 
     span = span_from_options(start, stop, step)
@@ -406,15 +407,7 @@ def illumination(
         ephemeris = load_ephemeris()
         t, _ = time_grid(ephemeris.ts, span.start, span.stop, span.step)
         if tile_size is None and scheduler is None:
-            with progress_bar("horizon map (azimuths)") as update:
-                horizons = horizon_map(
-                    grid,
-                    azimuths=azimuths,
-                    height_m=height_m,
-                    far_field=far,
-                    near_px=near_field,
-                    progress=update,
-                )
+            horizons = map_with_progress(grid, azimuths, height_m, far, near_field)
             maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
             write_dataset(maps, out)
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
