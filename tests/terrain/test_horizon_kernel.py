@@ -16,7 +16,7 @@ from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
 from moonbase.terrain import _sweep
 from moonbase.terrain.dem import Dem, polar_stereographic
-from moonbase.terrain.horizon import HorizonProblem, check_horizon_map, horizon_map
+from moonbase.terrain.horizon import HorizonProblem, check_horizon_map, empty_map, horizon_map
 
 FLAT_RADIUS_M = 1e12  # a sphere so large that curvature vanishes: plane geometry
 CRS = polar_stereographic(south=True)
@@ -276,6 +276,25 @@ def test_a_block_is_the_same_as_that_part_of_the_map(lola_dir):
         assert np.array_equal(
             problem.block(rows, cols, azimuths, height_m=2.0), whole[:, rows, cols]
         )
+
+
+def test_blocks_written_into_slabs_of_a_premapped_map():
+    """``out=`` slabs of ``empty_map`` (the progress path's batches) give the same map."""
+    z = np.random.default_rng(3).normal(0.0, 50.0, (40, 50))
+    problem = HorizonProblem(grid(z, 100.0))
+    azimuths = np.arange(0.0, 360.0, 30.0)
+    out = empty_map((azimuths.size, 40, 50))
+    for start in range(0, azimuths.size, 5):
+        problem.block(
+            slice(None), slice(None), azimuths[start : start + 5], out=out[start : start + 5]
+        )
+    assert np.array_equal(out, problem.block(slice(None), slice(None), azimuths))
+    with pytest.raises(ValueError, match="C-contiguous float32 of shape"):
+        problem.block(slice(None), slice(None), azimuths, out=out[:, :, :10])
+    large = empty_map((17, 1000, 1000))  # past the size where Linux maps it up front
+    large[-1, -1, -1] = 1.5
+    assert large.shape == (17, 1000, 1000) and large.dtype == np.float32
+    assert large[-1, -1, -1] == 1.5
 
 
 def test_far_field_must_match_and_surround_the_window():

@@ -14,6 +14,8 @@ azimuth, ready for the site environment.
 
 from __future__ import annotations
 
+import mmap
+import sys
 from collections.abc import Callable
 
 import numpy as np
@@ -45,6 +47,32 @@ MAP_FILE_CHUNKS = {"y": 32, "x": 32}
 
 #: A horizon map larger than this would not fit in memory on a small machine.
 MAX_MAP_BYTES = 6 * 2**30
+
+
+#: Linux's ``madvise`` advice MADV_POPULATE_WRITE (kernel 5.14+), which Python's
+#: ``mmap`` module does not name.
+_MADV_POPULATE_WRITE = 23
+
+
+def empty_map(shape: tuple[int, ...]) -> np.ndarray:
+    """An uninitialised float32 array for horizons, its memory mapped in up front.
+
+    A 1000 x 1000 x 360 map is 1.4 GB. Left to first-touch page faults while the
+    sweep's threads write it, its memory cost 3-4 s of a 15-20 s map on this project's
+    2-core virtual machine, more with numpy's transparent-huge-page advice; mapped in
+    huge pages in one call it takes 0.2-0.3 s (measured). Elsewhere than Linux, or
+    where the kernel declines, a plain array.
+    """
+    size = int(np.prod(shape)) * 4
+    if sys.platform != "linux" or size < 2**26:
+        return np.empty(shape, dtype=np.float32)
+    buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
+    for advice in (mmap.MADV_HUGEPAGE, _MADV_POPULATE_WRITE):
+        try:
+            buffer.madvise(advice)
+        except OSError:
+            pass  # not offered by this kernel: pages then come at first touch
+    return np.frombuffer(buffer, dtype=np.float32).reshape(shape)
 
 
 def _check_grid(dem: Dem) -> float:
@@ -166,18 +194,24 @@ class HorizonProblem:
         height_m: float = 0.0,
         near_px: int = NEAR_FIELD_PX,
         threads: int = 2,
+        out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Return horizons (deg) of ``dem[rows, cols]``, shape (azimuth, rows, cols), float32.
 
         Every pixel's search covers the whole window and far field, so a block is
-        bit-for-bit the same as that part of the whole map.
+        bit-for-bit the same as that part of the whole map. ``out``, when given (a
+        C-contiguous float32 array of that shape), receives them and is returned.
         """
         n_rows, n_cols = self.dem.shape
         r0, r1, _ = rows.indices(n_rows)
         c0, c1, _ = cols.indices(n_cols)
         if r1 <= r0 or c1 <= c0:
             raise ValueError(f"empty block rows {rows}, cols {cols}")
-        out = np.empty((len(azimuths_deg), r1 - r0, c1 - c0), dtype=np.float32)
+        shape = (len(azimuths_deg), r1 - r0, c1 - c0)
+        if out is None:
+            out = empty_map(shape)
+        elif out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
+            raise ValueError(f"out must be C-contiguous float32 of shape {shape}")
         _sweep.horizon_block(
             self.grids,
             self.coarse,
@@ -330,16 +364,17 @@ def horizon_map(
         )
     else:
         # Azimuths in batches (each independent of the others) to show progress.
-        out = np.empty((az.size, *dem.shape), dtype=np.float32)
+        out = empty_map((az.size, *dem.shape))
         batch = max(int(threads), -(-az.size // 24))
         for start in range(0, az.size, batch):
-            out[start : start + batch] = problem.block(
+            problem.block(
                 slice(None),
                 slice(None),
                 az[start : start + batch],
                 height_m=height_m,
                 near_px=near_px,
                 threads=threads,
+                out=out[start : start + batch],
             )
             progress(min(start + batch, az.size), az.size)
     return horizon_dataset(dem, out, az, height_m=height_m, far_field=far_field, near_px=near_px)
