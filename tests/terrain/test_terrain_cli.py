@@ -97,7 +97,21 @@ def test_bad_rasters_give_clear_errors(lola_dir, tmp_path, moonbase_cli):
         "10",
     )
     assert outside.returncode == 1 and "outside the grid" in outside.stderr
-    for result in (missing, broken, global_map, outside):
+    too_large = moonbase_cli(
+        "terrain",
+        "horizon",
+        str(lola_dir / "LDEM_16.LBL"),
+        "--out",
+        str(tmp_path / "big.nc"),
+        "--center=-89.5,0",
+        "--size-km",
+        "60",
+        "--resolution-m",
+        "20",
+    )
+    assert too_large.returncode == 1 and "needs 12.1 GiB" in too_large.stderr
+    assert "horizon map (azimuths)" not in too_large.stderr  # no empty bar above it
+    for result in (missing, broken, global_map, outside, too_large):
         assert "Traceback" not in result.stderr
 
 

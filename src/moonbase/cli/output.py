@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from typing import TYPE_CHECKING
 
 import typer
@@ -42,17 +42,25 @@ def clear_errors() -> Iterator[None]:
 
 @contextmanager
 def progress_bar(description: str) -> Iterator[Callable[[int, int], None]]:
-    """A rich progress bar on stderr; yields ``update(done, total)``."""
+    """A rich progress bar on stderr; yields ``update(done, total)``.
+
+    The bar appears at the first update, so work that fails its checks before it
+    starts leaves an error alone, not an empty bar above it.
+    """
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TimeElapsedColumn(),
     )
-    with Progress(*columns, console=err_console, transient=False) as bar:
-        task = bar.add_task(description, total=None)
+    with ExitStack() as stack:
+        shown: list = []  # (bar, task) once shown
 
         def update(done: int, total: int) -> None:
+            if not shown:
+                bar = stack.enter_context(Progress(*columns, console=err_console))
+                shown.append((bar, bar.add_task(description, total=total)))
+            bar, task = shown[0]
             bar.update(task, completed=done, total=total)
 
         yield update

@@ -365,6 +365,7 @@ def horizon_map(
     else:
         # Azimuths in batches (each independent of the others) to show progress.
         out = empty_map((az.size, *dem.shape))
+        progress(0, az.size)
         batch = max(int(threads), -(-az.size // 24))
         for start in range(0, az.size, batch):
             problem.block(
