@@ -58,10 +58,11 @@ def empty_map(shape: tuple[int, ...]) -> np.ndarray:
     """An uninitialised float32 array for horizons, its memory mapped in up front.
 
     A 1000 x 1000 x 360 map is 1.4 GB. Left to first-touch page faults while the
-    sweep's threads write it, its memory cost 3-4 s of a 15-20 s map on this project's
-    2-core virtual machine, more with numpy's transparent-huge-page advice; mapped in
-    huge pages in one call it takes 0.2-0.3 s (measured). Elsewhere than Linux, or
-    where the kernel declines, a plain array.
+    sweep's threads write it (with numpy's transparent-huge-page advice), its memory
+    took 3.6-4.0 s of system time on this project's 2-core virtual machine; mapped in
+    huge pages in one call, 2.0-2.9 s on memory the machine had not used yet and
+    0.2-0.3 s on memory it had (measured). Elsewhere than Linux, or where the kernel
+    declines, a plain array.
     """
     size = int(np.prod(shape)) * 4
     if sys.platform != "linux" or size < 2**26:
