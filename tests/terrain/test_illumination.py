@@ -75,3 +75,42 @@ def test_maps_are_labelled_and_consistent(polar_case):
     # The mean visible share of the disc never exceeds the time some of it is visible.
     assert np.all(maps.mean_solar_visible_fraction <= maps.sunlit_fraction + 1e-9)
     assert bool((maps.permanent_shadow == (maps.sunlit_fraction == 0)).all())
+
+
+def test_threshold_series_match_the_c_library():
+    """The sky integration's series for sin, asin and atan (``_kernels``) against numpy's,
+    over their whole ranges: within 3e-9 rad (their truncation bounds, x4 for atan's two
+    halvings), four orders below the tables' 0.005 deg (8.7e-5 rad) bins."""
+    from numba import njit
+
+    from moonbase.terrain import _kernels
+
+    @njit
+    def series(x, y, u):
+        out = np.empty((3, x.size))
+        for i in range(x.size):
+            out[0, i] = _kernels._sin(x[i])
+            out[1, i] = _kernels._asin(y[i])
+            out[2, i] = _kernels._atan(u[i])
+        return out
+
+    x = np.linspace(-np.pi / 2, np.pi / 2, 100_001)
+    y = np.concatenate([np.linspace(-1.0, 1.0, 100_001), [-1 + 1e-15, 1 - 1e-12]])[: x.size]
+    u = np.tan(np.linspace(-1.5707, 1.5707, x.size))  # up to +-13,000
+    ours = series(x, y, u)
+    assert np.abs(ours[0] - np.sin(x)).max() < 3e-9
+    assert np.abs(ours[1] - np.arcsin(y)).max() < 3e-9
+    assert np.abs(ours[2] - np.arctan(u)).max() < 3e-9
+
+
+def test_missing_horizons_give_missing_fractions(polar_case, eph):
+    """A NaN horizon (terrain not computed) makes that pixel's fractions NaN, never a
+    number read from outside the tables; the other pixels are unchanged."""
+    dem, horizons, t, maps = polar_case
+    holed = horizons.copy(deep=True)
+    holed.horizon_deg[5, 7, 100] = np.nan
+    again = illumination_map(dem, holed, t, ephemeris=eph)
+    assert np.isnan(float(again.sunlit_fraction[5, 7]))
+    others = np.ones(dem.shape, dtype=bool)
+    others[5, 7] = False
+    assert np.array_equal(again.sunlit_fraction.values[others], maps.sunlit_fraction.values[others])

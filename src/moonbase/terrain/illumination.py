@@ -205,7 +205,7 @@ def integrate_block(
         np.radians(sky.azimuths_deg),
         sky.start_deg,
         ELEVATION_BIN_DEG,
-        sky.tables,
+        np.ascontiguousarray(np.moveaxis(sky.tables, 0, -1)),  # (azimuth, step, quantity)
         out,
     )
     return np.clip(out / sky.total_days, 0.0, 1.0)
