@@ -114,3 +114,13 @@ def test_missing_horizons_give_missing_fractions(polar_case, eph):
     others = np.ones(dem.shape, dtype=bool)
     others[5, 7] = False
     assert np.array_equal(again.sunlit_fraction.values[others], maps.sunlit_fraction.values[others])
+
+
+def test_progress_runs_over_the_rows(polar_case, eph):
+    dem, horizons, t, maps = polar_case
+    calls = []
+    again = illumination_map(dem, horizons, t, ephemeris=eph, progress=lambda *c: calls.append(c))
+    rows = dem.shape[0]
+    assert calls[0] == (0, rows) and calls[-1] == (rows, rows)
+    assert [done for done, _ in calls] == sorted(done for done, _ in calls)
+    assert again.sunlit_fraction.equals(maps.sunlit_fraction)

@@ -408,7 +408,8 @@ def illumination(
         t, _ = time_grid(ephemeris.ts, span.start, span.stop, span.step)
         if tile_size is None and scheduler is None:
             horizons = map_with_progress(grid, azimuths, height_m, far, near_field)
-            maps = illumination_map(grid, horizons, t, ephemeris=ephemeris)
+            with progress_bar("illumination (rows)") as update:
+                maps = illumination_map(grid, horizons, t, ephemeris=ephemeris, progress=update)
             write_dataset(maps, out)
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
         else:

@@ -22,6 +22,7 @@ horizon); the Earth's parallax across the window (< 0.03 deg for 150 km) is negl
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -121,7 +122,7 @@ class SkyTables:
     reference: SurfacePoint
     convergence_deg: float  # grid azimuth of local north at the reference point
     azimuths_deg: np.ndarray
-    tables: np.ndarray  # (quantity, azimuth, threshold)
+    tables: np.ndarray  # (azimuth, threshold, quantity): a lookup reads one cache line
     start_deg: float
     total_days: float
     attrs: dict
@@ -161,7 +162,8 @@ def sky_tables(dem: Dem, azimuths_deg: np.ndarray, t: Time, *, ephemeris: Epheme
             _sunlit_table(sun_dwell, sun_above, radius),
             _disc_table(sun_dwell, sun_above, radius),
             _shifted(_tail(earth_dwell), 0) + earth_above[:, None],
-        ]
+        ],
+        axis=-1,
     )
     attrs = {
         "start_utc": str(t[0].utc_iso()),
@@ -205,7 +207,7 @@ def integrate_block(
         np.radians(sky.azimuths_deg),
         sky.start_deg,
         ELEVATION_BIN_DEG,
-        np.ascontiguousarray(np.moveaxis(sky.tables, 0, -1)),  # (azimuth, step, quantity)
+        sky.tables,
         out,
     )
     return np.clip(out / sky.total_days, 0.0, 1.0)
@@ -242,6 +244,7 @@ def illumination_map(
     t: Time,
     *,
     ephemeris: Ephemeris,
+    progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Compute sunlit, mean visible-disc and Earth-visible fractions of every pixel.
 
@@ -255,14 +258,25 @@ def illumination_map(
         Regularly spaced times covering the span (each stands for one step).
     ephemeris : Ephemeris
         From :func:`moonbase.geometry.ephemeris.load_ephemeris`.
+    progress : callable, optional
+        Called as ``progress(rows done, rows)``: at the start (the sky tables come
+        first), then as blocks of rows are integrated.
     """
+    rows = dem.shape[0]
+    if progress is not None:
+        progress(0, rows)
     sky = sky_tables(dem, horizons.azimuth_deg.values, t, ephemeris=ephemeris)
-    fractions = integrate_block(
-        dem,
-        horizons.horizon_deg.transpose("azimuth", "y", "x").values,
-        sky,
-        height_m=float(horizons.attrs.get("observer_height_m", 0.0)),
-    )
+    skylines = horizons.horizon_deg.transpose("azimuth", "y", "x").values
+    height_m = float(horizons.attrs.get("observer_height_m", 0.0))
+    fractions = np.empty((3, *dem.shape))
+    batch = -(-rows // 24)
+    for start in range(0, rows, batch):
+        block = slice(start, min(start + batch, rows))
+        fractions[:, block] = integrate_block(
+            dem, skylines[:, block], sky, height_m=height_m, rows=block
+        )
+        if progress is not None:
+            progress(block.stop, rows)
     attrs = {"crs_wkt": horizons.attrs.get("crs_wkt", ""), **sky.attrs}
     if "near_field_px" in horizons.attrs:  # how the horizons were computed
         attrs["near_field_px"] = int(horizons.attrs["near_field_px"])
