@@ -77,3 +77,28 @@ def test_failed_store_write_keeps_the_old_store(tmp_path):
             raise RuntimeError("interrupted")
     assert [p.name for p in path.iterdir()] == ["old"]
     assert [p.name for p in tmp_path.iterdir()] == ["map.zarr"]
+
+
+@pytest.mark.parametrize("name", ["map.nc", "map.zarr"])
+def test_progress_written_in_slabs_gives_the_same_file(tmp_path, name):
+    """With ``progress``, the data go through Dask in slabs of whole file chunks and the
+    callback runs from 0 to its total; the file reads back the same as a plain write."""
+    rng = np.random.default_rng(1)
+    data = xr.Dataset(
+        {
+            "horizon_deg": (("y", "x", "azimuth"), rng.normal(size=(70, 50, 36)).astype("f4")),
+            "convergence": (("y", "x"), rng.normal(size=(70, 50))),
+        },
+        coords={"y": np.arange(70.0), "x": np.arange(50.0), "azimuth": np.arange(36.0) * 10},
+    )
+    calls = []
+    write_dataset(
+        data, tmp_path / name, chunk_sizes={"y": 8, "x": 8}, progress=lambda *c: calls.append(c)
+    )
+    write_dataset(data, tmp_path / f"plain-{name}", chunk_sizes={"y": 8, "x": 8})
+    assert calls[0][0] == 0 and calls[-1][0] == calls[-1][1] > 1
+    opener = xr.open_zarr if name.endswith(".zarr") else xr.open_dataset
+    with opener(tmp_path / name) as slabbed, opener(tmp_path / f"plain-{name}") as plain:
+        key = "chunks" if name.endswith(".zarr") else "chunksizes"
+        assert slabbed.horizon_deg.encoding[key] == plain.horizon_deg.encoding[key]
+        xr.testing.assert_identical(slabbed.load(), plain.load())

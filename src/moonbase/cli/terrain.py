@@ -285,7 +285,8 @@ def horizon(
         far = load_far_field(far_field, grid, far_km, far_resolution_m)
         if tile_size is None and scheduler is None:
             dataset = map_with_progress(grid, azimuths, height_m, far, near_field)
-            write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS)
+            with progress_bar(f"writing {Path(out).name}") as update:
+                write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS, progress=update)
             values = dataset.horizon_deg.values
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
@@ -410,7 +411,8 @@ def illumination(
             horizons = map_with_progress(grid, azimuths, height_m, far, near_field)
             with progress_bar("illumination (rows)") as update:
                 maps = illumination_map(grid, horizons, t, ephemeris=ephemeris, progress=update)
-            write_dataset(maps, out)
+            with progress_bar(f"writing {Path(out).name}") as update:
+                write_dataset(maps, out, progress=update)
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
         else:
             from moonbase.terrain.horizon import azimuth_grid
