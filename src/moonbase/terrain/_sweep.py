@@ -38,7 +38,7 @@ Per azimuth:
    the own ray is sampled all along that stretch. The result is the highest
    of these exact samples: never above the brute-force answer, and equal to it
    whenever the pixel's true tangent is among them. Rows of pixels are classified
-   first and the common case is evaluated without branches.
+   in one pass that evaluates the common case at once and lists the others.
 
 Cost per azimuth O(P (1 + near + ~5)) for P pixels, whatever the horizon distance; a
 ray march is O(P N) for N steps.
@@ -331,7 +331,6 @@ def _pixels_row(
     b_base,
     best,
     z0,
-    flags,
     steps,
     lists,
 ):
@@ -372,14 +371,13 @@ def _pixels_row(
         k_rows = r / -tt
     else:
         k_rows = np.inf
-    # Proposals, for the whole row at once where possible. Both bracketing lines
-    # propose fine columns at most one apart (most pixels): the own ray's samples at
-    # those columns, branch-free (other pixels masked off by `flags`). Fine columns
-    # further apart (the lines see different features): each with its two neighbours,
-    # and the last sample in the box. Both lines propose the same coarse column: that
-    # coarse sample. Anything else takes the general path.
-    coarse, wide, special, pair = lists[0], lists[1], lists[2], lists[3]
-    n_pair = 0
+    # Proposals. Both bracketing lines propose fine columns at most one apart (most
+    # pixels): the own ray's samples at those columns, at once. The others are listed
+    # for the loops below: fine columns further apart (the lines see different
+    # features): each with its two neighbours, and the last sample in the box; the
+    # same coarse column from both lines: that coarse sample; anything else: the
+    # general path.
+    coarse, wide, special = lists[0], lists[1], lists[2]
     n_coarse = 0
     n_wide = 0
     n_special = 0
@@ -390,32 +388,22 @@ def _pixels_row(
         code0, code1 = codes[line, i], codes[line + 1, i]
         k0, k1 = code0 - m, code1 - m
         both_fine = min(code0, code1) >= 0 and k_last > near and not (far and max(k0, k1) > k_last)
-        fine = both_fine and abs(k0 - k1) <= 1
-        one_coarse = code0 == code1 and code0 < NONE and k_last > near
-        flags[i] = 1.0 if fine else 0.0
-        pair[n_pair] = i
-        n_pair += 1 if fine and k0 != k1 else 0
-        steps[0, i] = max(min(k0, k_last), 0)
-        steps[1, i] = max(min(k1, k_last), 0)
-        coarse[n_coarse] = i
-        n_coarse += 1 if one_coarse else 0
-        wide[n_wide] = i
-        n_wide += 1 if both_fine and not fine else 0
-        special[n_special] = i
-        n_special += 0 if both_fine or one_coarse else 1
-    for i in range(width):
-        k = steps[0, i]
-        rr = r + tt * k
-        r0 = min(int(rr), n_minor - 2)
-        w = rr - r0
-        m = c_lo + i + k
-        z = (1.0 - w) * zf[r0, m] + w * zf[r0 + 1, m]
-        a = radius_m + z
-        t = ((z - z0[i]) - a * qk[k]) / (a * sk[k])
-        best[i] = max(best[i], t if flags[i] > 0.0 else -np.inf)
-    for j in range(n_pair):  # the second column, where the lines' differ
-        i = pair[j]
-        best[i] = max(best[i], _fine_tan(zf, r, c_lo + i, tt, steps[1, i], z0[i], radius_m, sk, qk))
+        s0, s1 = max(min(k0, k_last), 0), max(min(k1, k_last), 0)
+        if both_fine and abs(k0 - k1) <= 1:
+            v = max(best[i], _fine_tan(zf, r, m, tt, s0, z0[i], radius_m, sk, qk))
+            if k1 != k0:
+                v = max(v, _fine_tan(zf, r, m, tt, s1, z0[i], radius_m, sk, qk))
+            best[i] = v
+        elif both_fine:
+            steps[0, i], steps[1, i] = s0, s1
+            wide[n_wide] = i
+            n_wide += 1
+        elif code0 == code1 and code0 < NONE and k_last > near:
+            coarse[n_coarse] = i
+            n_coarse += 1
+        else:
+            special[n_special] = i
+            n_special += 1
     for j in range(n_wide):
         i = wide[j]
         m = c_lo + i
@@ -550,7 +538,6 @@ def _one_azimuth(
     codes,
     best,
     z0,
-    flags,
     steps,
     lists,
     out,
@@ -608,7 +595,6 @@ def _one_azimuth(
             b_base,
             best,
             z0,
-            flags,
             steps,
             lists,
         )
@@ -664,9 +650,8 @@ def horizon_block(
         codes = codes_buffers[chunk]
         best = np.empty(n_max)
         z0 = np.empty(n_max)
-        flags = np.empty(n_max)
         steps = np.empty((2, n_max), dtype=np.int64)
-        lists = np.empty((4, n_max), dtype=np.int64)
+        lists = np.empty((3, n_max), dtype=np.int64)
         mc = np.empty(n_coarse)
         rect = np.empty(4, dtype=np.int64)
         origin = np.empty(2, dtype=np.int64)
@@ -708,7 +693,6 @@ def horizon_block(
                 codes,
                 best,
                 z0,
-                flags,
                 steps,
                 lists,
                 out[a],
