@@ -65,7 +65,7 @@ def empty_map(shape: tuple[int, ...]) -> np.ndarray:
     declines, a plain array.
     """
     size = int(np.prod(shape)) * 4
-    if sys.platform != "linux" or size < 2**26:
+    if sys.platform != "linux" or size < 2**26:  # under 64 MiB: faults cost little
         return np.empty(shape, dtype=np.float32)
     buffer = mmap.mmap(-1, size, flags=mmap.MAP_PRIVATE | mmap.MAP_ANONYMOUS)
     for advice in (mmap.MADV_HUGEPAGE, _MADV_POPULATE_WRITE):

@@ -200,7 +200,7 @@ def integrate_block(
     dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
     out = np.empty((3, *tilt.shape))
     _kernels.integrate_sky_tables(
-        np.ascontiguousarray(horizon_deg),  # as computed (float32): no copy of the map
+        np.ascontiguousarray(horizon_deg),  # float32 as computed; a block of rows is copied
         dip,
         tilt,
         toward,
