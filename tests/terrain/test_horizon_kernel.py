@@ -10,13 +10,20 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 from affine import Affine
 
 from moonbase.constants import MOON_RADIUS_M
 from moonbase.errors import DemError
 from moonbase.terrain import _sweep
 from moonbase.terrain.dem import Dem, polar_stereographic
-from moonbase.terrain.horizon import HorizonProblem, check_horizon_map, empty_map, horizon_map
+from moonbase.terrain.horizon import (
+    HorizonProblem,
+    check_horizon_map,
+    empty_map,
+    horizon_map,
+    horizon_range,
+)
 
 FLAT_RADIUS_M = 1e12  # a sphere so large that curvature vanishes: plane geometry
 CRS = polar_stereographic(south=True)
@@ -139,7 +146,7 @@ def test_matches_ray_march_on_smooth_terrain():
     assert signed.max() < 1e-3
 
 
-def test_map_check_reports_agreement_and_catches_a_wrong_map():
+def test_map_check_reports_agreement_and_catches_a_wrong_map(tmp_path):
     """The user-facing check (``--check-pixels``) on smooth terrain: within 0.05 deg as
     above; a map shifted by 1 deg at every pixel reads as 1 deg off everywhere."""
     dem = grid(_smooth_terrain(120, 400.0), 20.0)
@@ -150,6 +157,23 @@ def test_map_check_reports_agreement_and_catches_a_wrong_map():
     bad = check_horizon_map(dem, values + 1.0, azimuths, height_m=2.0, pixels=40)
     assert bad["share_within_0.05"] == 0.0
     assert bad["largest_overshoot"] == pytest.approx(1.0, abs=1e-3)
+    # The same from the map read lazily back from a file (a tiled map's case).
+    maps.to_netcdf(tmp_path / "map.nc")
+    with xr.open_dataset(tmp_path / "map.nc") as written:
+        lazy = check_horizon_map(dem, written.horizon_deg, azimuths, height_m=2.0, pixels=40)
+    assert lazy == good
+
+
+def test_horizon_range_leaves_out_nothing_ahead_and_reads_in_slabs():
+    """The map's lowest and highest horizon, -90 (nothing ahead) left out, equal to the
+    whole array's, across slab boundaries; nan when nothing lies ahead anywhere."""
+    values = np.random.default_rng(3).uniform(-5.0, 30.0, size=(150, 20, 8)).astype("f4")
+    values[::7, :, 2] = -90.0
+    values[140, 3, 5] = -12.5  # the lowest, in the last slab
+    ahead = values[values > -90.0]
+    assert horizon_range(values) == (float(ahead.min()), float(ahead.max())) == (-12.5, ahead.max())
+    assert horizon_range(xr.DataArray(values)) == (-12.5, float(ahead.max()))
+    assert np.isnan(horizon_range(np.full((3, 4, 5), -90.0, dtype="f4"))).all()
 
 
 def test_matches_ray_march_on_lola_terrain(lola_south_window):

@@ -264,13 +264,16 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
     tiled_out = tmp_path / "tiled.zarr"  # in tiles on a local Dask cluster, joined into Zarr
     result = moonbase_cli(
         "terrain", "horizon", str(path), "--out", str(tiled_out), "--azimuths", "16",
-        "--height-m", "2", "--tile-size", "40", "--workers", "1",
+        "--height-m", "2", "--tile-size", "40", "--workers", "1", "--check-pixels", "30",
     )  # fmt: skip
     assert result.returncode == 0, result.stderr
     assert "4 tiles (0 already done" in result.stdout
+    assert "100.000 % within 0.05 deg" in result.stdout  # checked on the map read back
     with xr.open_dataset(out) as nc, xr.open_zarr(tiled_out) as tiled:
         xr.testing.assert_identical(tiled.load(), nc.load())
         assert nc.attrs["near_field_px"] == 8
+        ahead = nc.horizon_deg.values[nc.horizon_deg.values > -90.0]
+        assert f"horizons {ahead.min():.2f}..{ahead.max():.2f} deg" in result.stdout
     short = tmp_path / "near3.nc"  # a shorter exact near field, recorded in the file
     result = moonbase_cli(
         "terrain", "horizon", str(path), "--out", str(short), "--azimuths", "16",

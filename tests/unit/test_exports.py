@@ -102,3 +102,60 @@ def test_progress_written_in_slabs_gives_the_same_file(tmp_path, name):
         key = "chunks" if name.endswith(".zarr") else "chunksizes"
         assert slabbed.horizon_deg.encoding[key] == plain.horizon_deg.encoding[key]
         xr.testing.assert_identical(slabbed.load(), plain.load())
+
+
+def _map_dataset(rng: np.random.Generator) -> xr.Dataset:
+    """A small horizon map: a non-dimension coordinate, attributes, NaNs, edge chunks."""
+    # Azimuth-major in memory, as a computed horizon map is: chunks gather from a view.
+    horizons = rng.normal(size=(36, 70, 50)).astype("f4").transpose(1, 2, 0)
+    horizons[3, 4, :5] = np.nan
+    return xr.Dataset(
+        {
+            "horizon_deg": (("y", "x", "azimuth"), horizons, {"units": "deg"}),
+            "convergence": (("y", "x"), rng.normal(size=(70, 50)), {"units": "deg"}),
+            "site_count": (("y",), np.arange(70)),
+        },
+        coords={
+            "y": np.arange(70.0),
+            "x": np.arange(50.0),
+            "azimuth_deg": ("azimuth", np.arange(36.0) * 10, {"units": "deg"}),
+        },
+        attrs={"crs_wkt": "a CRS", "near_field_px": 8},
+    )
+
+
+def test_large_variables_compressed_in_threads_give_netcdf_cs_file(tmp_path, monkeypatch):
+    """Chunks deflated in threads and stored directly read back exactly as the file
+    netCDF-C writes: the same data, chunks, filters and attributes, coordinates kept."""
+    import netCDF4
+
+    from moonbase.io import exports
+
+    data = _map_dataset(np.random.default_rng(2))
+    chunks = {"y": 16, "x": 16}
+    write_netcdf(data, tmp_path / "plain.nc", chunk_sizes=chunks)
+    monkeypatch.setattr(exports, "_LARGE_BYTES", 0)  # every float variable takes threads
+    calls = []
+    write_netcdf(
+        data, tmp_path / "threads.nc", chunk_sizes=chunks, progress=lambda *c: calls.append(c)
+    )
+    assert calls[0] == (0, 2 * 5 * 4) and calls[-1] == (40, 40)  # 5 x 4 chunks of each float
+    with (
+        xr.open_dataset(tmp_path / "threads.nc") as threads,
+        xr.open_dataset(tmp_path / "plain.nc") as plain,
+    ):
+        xr.testing.assert_identical(threads.load(), plain.load())
+        xr.testing.assert_identical(threads, data)
+    with netCDF4.Dataset(tmp_path / "threads.nc") as a, netCDF4.Dataset(tmp_path / "plain.nc") as b:
+        assert {k: a.getncattr(k) for k in a.ncattrs()} == {k: b.getncattr(k) for k in b.ncattrs()}
+        assert set(a.variables) == set(b.variables)
+        for name in b.variables:
+            va, vb = a[name], b[name]
+            assert (va.dimensions, va.dtype, va.chunking(), va.filters()) == (
+                vb.dimensions, vb.dtype, vb.chunking(), vb.filters()
+            ), name  # fmt: skip
+            attrs_a = {k: va.getncattr(k) for k in va.ncattrs()}
+            attrs_b = {k: vb.getncattr(k) for k in vb.ncattrs()}
+            assert attrs_a.keys() == attrs_b.keys(), name
+            for key in attrs_b:
+                np.testing.assert_array_equal(attrs_a[key], attrs_b[key])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -253,11 +253,15 @@ def horizon(
     on Dask, resuming from the tiles a stopped run left in --tiles-dir. --check-pixels
     reports the map's error against the brute-force ray march on this terrain.
     """
-    import numpy as np
     import xarray as xr
 
     from moonbase.io.exports import write_dataset
-    from moonbase.terrain.horizon import MAP_FILE_CHUNKS, azimuth_grid, check_horizon_map
+    from moonbase.terrain.horizon import (
+        MAP_FILE_CHUNKS,
+        azimuth_grid,
+        check_horizon_map,
+        horizon_range,
+    )
 
     if (out is None) == (site is None):
         fail("give either --out FILE.nc or FILE.zarr (a map) or --site LAT,LON (a point)")
@@ -265,7 +269,7 @@ def horizon(
         fail(f"--format: choose json or table (got {output_format!r})")
     if site is not None and (tile_size or scheduler or check_pixels):
         fail("--tile-size, --scheduler and --check-pixels are for maps (--out), not --site")
-    with clear_errors():
+    with clear_errors(), ExitStack() as files:
         if out is not None:
             check_writable(out)
         if site is not None:
@@ -287,7 +291,7 @@ def horizon(
             dataset = map_with_progress(grid, azimuths, height_m, far, near_field)
             with progress_bar(f"writing {Path(out).name}") as update:
                 write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS, progress=update)
-            values = dataset.horizon_deg.values
+            horizons = dataset.horizon_deg
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels x {azimuths} azimuths"
         else:
             from moonbase.terrain.tiles import horizon_map_tiled
@@ -309,15 +313,15 @@ def horizon(
                     progress=lambda done, total, _resumed: update(done, total),
                 )
             done = finish_tiles(out, tiles_dir, keep_tiles, counts)
-            with xr.open_dataset(out) as written:
-                values = written.horizon_deg.values
-        finite = values[values > -90.0]
+            # Read back lazily: a tiled map need not fit in memory.
+            horizons = files.enter_context(xr.open_dataset(out)).horizon_deg
+        low, high = horizon_range(horizons)
         reach = "" if far is None else f", far field {far_km:g} km past the edges"
-        say(f"wrote {out}: {done}{reach}, horizons {np.min(finite):.2f}..{np.max(finite):.2f} deg")
+        say(f"wrote {out}: {done}{reach}, horizons {low:.2f}..{high:.2f} deg")
         if check_pixels:
             stats = check_horizon_map(
                 grid,
-                values,
+                horizons,
                 azimuth_grid(azimuths),
                 height_m=height_m,
                 far_field=far,

@@ -403,7 +403,7 @@ def error_statistics(horizons_deg: np.ndarray, reference_deg: np.ndarray) -> dic
 
 def check_horizon_map(
     dem: Dem,
-    horizons_deg: np.ndarray,
+    horizons_deg,
     azimuths_deg: np.ndarray,
     *,
     height_m: float,
@@ -411,8 +411,9 @@ def check_horizon_map(
     pixels: int = 100,
     seed: int = 0,
 ) -> dict[str, float]:
-    """Compare a horizon map (y, x, azimuth) of ``dem`` with the brute-force ray march
-    (:meth:`HorizonProblem.brute_force`) at ``pixels`` random pixels, every azimuth.
+    """Compare a horizon map (y, x, azimuth; an array or a lazily read DataArray) of
+    ``dem`` with the brute-force ray march (:meth:`HorizonProblem.brute_force`) at
+    ``pixels`` random pixels, every azimuth.
 
     Lets a user see the map's accuracy on their own terrain; costs about
     ``pixels * azimuths`` ray marches (0.5 s for 100 pixels x 360 azimuths on a
@@ -424,7 +425,25 @@ def check_horizon_map(
     reference, _ = HorizonProblem(dem, far_field).brute_force(
         rows, cols, azimuths_deg, height_m=height_m
     )
-    return error_statistics(np.asarray(horizons_deg)[rows, cols, :], reference) | {"pixels": pixels}
+    # Pixel by pixel, so a map read lazily from a file is read only where it is checked.
+    sampled = np.stack([np.asarray(horizons_deg[r, c]) for r, c in zip(rows, cols, strict=True)])
+    return error_statistics(sampled, reference) | {"pixels": pixels}
+
+
+def horizon_range(horizons_deg) -> tuple[float, float]:
+    """Lowest and highest horizon (deg) of a (y, x, azimuth) map, leaving out -90
+    (nothing ahead); (nan, nan) if nothing lies ahead anywhere.
+
+    Read in slabs of rows (an array or a lazily read DataArray), so neither the map nor
+    a copy of it need be in memory at once.
+    """
+    low, high = np.inf, -np.inf
+    for start in range(0, horizons_deg.shape[0], 64):
+        slab = np.asarray(horizons_deg[start : start + 64])
+        ahead = slab > -90.0
+        low = min(low, float(np.min(slab, where=ahead, initial=np.inf)))
+        high = max(high, float(np.max(slab, where=ahead, initial=-np.inf)))
+    return (low, high) if low <= high else (np.nan, np.nan)
 
 
 def site_horizon(
