@@ -5,7 +5,9 @@ Run:  python benchmarks/bench_scaling.py [--size 500] [--azimuths 360] [--far-km
 The same terrain kind as bench_horizon.py (a 240 km south-polar LDEM_16 window, here at
 ``240 km / size`` per pixel, and an LDEM_16 far field ``--far-km`` past every edge):
 - single machine, in-process numba threads 1 and 2: compute only, then writing the map
-  as NetCDF and as Zarr (as `moonbase terrain horizon --out FILE.nc` / `FILE.zarr`);
+  as NetCDF and as Zarr (as `moonbase terrain horizon --out FILE.nc` / `FILE.zarr`),
+  and, as the baseline, the same NetCDF file written by xarray alone (netCDF-C
+  compresses its chunks one at a time; `write_netcdf` compresses them in threads);
 - Dask LocalCluster with 1 and 2 workers (1 thread each), tiles of size/4 and size/2
   pixels: computing the tiles and writing their files, then joining them into the
   output store, Zarr (cluster start-up excluded, measured apart);
@@ -47,9 +49,14 @@ def _single(args, queue):
     start = time.perf_counter()
     write_netcdf(dataset, out.with_suffix(".nc"), chunk_sizes=MAP_FILE_CHUNKS)
     netcdf = time.perf_counter() - start
+    # Baseline: the same file as netCDF-C compresses it, one chunk at a time.
+    encoding = {"zlib": True, "complevel": 1, "shuffle": True, "chunksizes": (32, 32, azimuths)}
+    start = time.perf_counter()
+    dataset.to_netcdf(out.with_suffix(".c.nc"), encoding={"horizon_deg": encoding})
+    netcdf_c = time.perf_counter() - start
     start = time.perf_counter()
     write_zarr(dataset, out.with_suffix(".zarr"), chunk_sizes=MAP_FILE_CHUNKS)
-    queue.put((compute, netcdf, time.perf_counter() - start))
+    queue.put((compute, netcdf, netcdf_c, time.perf_counter() - start))
 
 
 def main() -> None:
@@ -76,12 +83,14 @@ def main() -> None:
     try:
         single = {}
         for threads in (1, 2):
-            compute, netcdf, zarr = in_process(
+            compute, netcdf, netcdf_c, zarr = in_process(
                 _single, (near, far, args.azimuths, threads, scratch / f"single{threads}")
             )
             single[threads] = compute
             result[f"single_{threads}_thread_compute_s"] = round(compute, 2)
             result[f"single_{threads}_thread_write_netcdf_s"] = round(netcdf, 2)
+            result[f"single_{threads}_thread_write_netcdf_by_netcdf_c_s"] = round(netcdf_c, 2)
+            result[f"single_{threads}_thread_write_netcdf_speedup"] = round(netcdf_c / netcdf, 2)
             result[f"single_{threads}_thread_write_zarr_s"] = round(zarr, 2)
             result[f"single_{threads}_thread_mpix_az_per_s"] = round(
                 pixel_azimuths / compute / 1e6, 1
