@@ -21,6 +21,7 @@ from affine import Affine
 
 from moonbase.errors import SchedulerError, TileStoreError
 from moonbase.geometry.times import time_grid
+from moonbase.io import exports
 from moonbase.terrain.dem import Dem, polar_stereographic
 from moonbase.terrain.horizon import azimuth_grid, horizon_map
 from moonbase.terrain.illumination import illumination_map, sky_tables
@@ -69,10 +70,20 @@ def test_tiles_cover_the_grid_once():
     assert len(tiles) == 9 and np.all(covered == 1)
 
 
-def test_tiled_horizon_map_is_identical_and_resumes(client, window_and_far, tmp_path):
+def test_tiled_horizon_map_is_identical_and_resumes(client, window_and_far, tmp_path, monkeypatch):
     dem, far = window_and_far
     single = horizon_map(dem, azimuths=24, height_m=2.0, far_field=far)
     out, tiles_dir = tmp_path / "h.nc", tmp_path / "tiles"
+    # The join compresses in threads, reading the tiles a file chunk at a time (as it
+    # does for maps of 64 MiB and more); the resumed run's join below, in netCDF-C.
+    monkeypatch.setattr(exports, "_LARGE_BYTES", 0)
+    threaded, write_chunks = [], exports._write_chunks
+
+    def spy(path, dataset, names, *rest):
+        threaded.extend(names)
+        write_chunks(path, dataset, names, *rest)
+
+    monkeypatch.setattr(exports, "_write_chunks", spy)
     count, resumed = horizon_map_tiled(
         dem,
         out,
@@ -84,11 +95,13 @@ def test_tiled_horizon_map_is_identical_and_resumes(client, window_and_far, tmp_
         far_field=far,
     )
     assert (count, resumed) == (12, 0)
+    assert sorted(threaded) == ["grid_convergence_deg", "horizon_deg"]
     with xr.open_dataset(out) as tiled:
         xr.testing.assert_identical(tiled.load(), single)
 
     # Resume: remove five tiles and overwrite the output; only those five are computed
     # again (the others keep their files, untouched), and the result is the same.
+    monkeypatch.undo()
     files = sorted(tiles_dir.glob("tile_*.nc"))
     for path in files[:5]:
         path.unlink()

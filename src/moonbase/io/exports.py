@@ -148,12 +148,7 @@ def write_netcdf(
     large = [
         name
         for name, variable in dataset.data_vars.items()
-        if compress
-        and chunk_sizes
-        and variable.dtype.kind == "f"
-        and isinstance(variable.data, np.ndarray)
-        and variable.nbytes >= _LARGE_BYTES
-        and not variable.encoding  # made here, not read from a file with its own encoding
+        if compress and chunk_sizes and variable.nbytes >= _LARGE_BYTES and _stored_as_is(variable)
     ]
     if large:
         rest = dataset.drop_vars(large)
@@ -180,8 +175,22 @@ def write_netcdf(
     )
 
 
-#: In-memory float variables this large (with file chunks) are compressed in threads.
+#: Float variables this large (with file chunks) are compressed in threads.
 _LARGE_BYTES = 64 * 2**20
+
+
+def _stored_as_is(variable: xr.DataArray) -> bool:
+    """Whether xarray would store this variable's values unchanged: floats, NaN fill,
+    no packing or conversion asked for in its encoding (one read from a file has one)."""
+    encoding = variable.encoding
+    fill = encoding.get("_FillValue", np.nan)
+    return (
+        variable.dtype.kind == "f"
+        and np.dtype(encoding.get("dtype", variable.dtype)) == variable.dtype
+        and not encoding.keys() & {"scale_factor", "add_offset", "missing_value", "units"}
+        and fill is not None
+        and bool(np.isnan(fill))
+    )
 
 
 def _write_chunks(
@@ -250,7 +259,7 @@ def _write_chunks(
 
         pending: deque = deque()
         for name in names:
-            data, chunks = dataset[name].values, _file_chunks(dataset[name], chunk_sizes)
+            data, chunks = dataset[name].data, _file_chunks(dataset[name], chunk_sizes)
             for origin in origins[name]:
                 pending.append(pool.submit(_deflated_chunk, name, data, origin, chunks))
                 if len(pending) > 4 * threads:  # a few ahead of the writer: little memory
@@ -268,13 +277,14 @@ def _chunk_origins(variable: xr.DataArray, chunk_sizes: dict[str, int]) -> list[
 
 
 def _deflated_chunk(
-    name: str, data: np.ndarray, origin: tuple[int, ...], chunks: tuple[int, ...]
+    name: str, data, origin: tuple[int, ...], chunks: tuple[int, ...]
 ) -> tuple[str, tuple[int, ...], bytes]:
-    """HDF5's shuffle then deflate (level 1) filters applied to one chunk.
+    """HDF5's shuffle then deflate (level 1) filters applied to one chunk of ``data``
+    (an array, or a Dask array computed a chunk at a time).
 
     Edge chunks are padded to the full chunk shape, as HDF5 stores them.
     """
-    part = data[tuple(slice(o, o + c) for o, c in zip(origin, chunks, strict=True))]
+    part = np.asarray(data[tuple(slice(o, o + c) for o, c in zip(origin, chunks, strict=True))])
     block = np.zeros(chunks, dtype=data.dtype)
     block[tuple(slice(0, n) for n in part.shape)] = part
     shuffled = block.view(np.uint8).reshape(-1, data.dtype.itemsize).T.tobytes()
