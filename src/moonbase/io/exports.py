@@ -43,9 +43,9 @@ def write_dataset(
 ) -> Path:
     """Write a dataset to Zarr if ``path`` ends in ``.zarr``, else to NetCDF-4.
 
-    With ``progress``, the data go in slabs, ``progress(slab tasks done, tasks)`` after
-    each: a 1000 x 1000 x 360 horizon map takes about 45 s as NetCDF on this project's
-    2-core machine (zlib is serial), longer than computing it.
+    With ``progress``, ``progress(done, total)`` is called as the data are written: a
+    1000 x 1000 x 360 horizon map takes 16-17 s as NetCDF on this project's 2-core
+    machine, about as long as computing it (Zarr: a few seconds).
     """
     if Path(path).suffix.lower() == ".zarr":
         return write_zarr(dataset, path, chunk_sizes=chunk_sizes, progress=progress)
@@ -89,8 +89,8 @@ def write_zarr(
 
     Zarr format 2 with consolidated metadata, the version most readers take (zarr-python
     2 and 3, GDAL, netCDF-C's NCZarr); Blosc LZ4 after byte shuffling, chunks compressed
-    in parallel. A 500 x 500 x 360 float32 horizon map: 266 MiB in 1.2 s, against 243
-    MiB in 10.1 s as NetCDF (zlib is serial; ``benchmarks/bench_scaling.py``).
+    in parallel. A 500 x 500 x 360 float32 horizon map: 266 MiB in 1.3 s, against 243
+    MiB in 4.5 s as NetCDF (``benchmarks/bench_scaling.py``).
     ``chunk_sizes`` and ``progress`` as for :func:`write_netcdf`.
     """
     from numcodecs import Blosc
@@ -131,9 +131,9 @@ def write_netcdf(
     zlib level 1 after byte shuffling: on a 500 x 500 x 360 float32 horizon map, 244 MiB
     in 10.3 s through netCDF-C (level 4 with shuffling: 241 MiB, 11.0 s; level 4
     without: 308 MiB, 18.7 s, for it barely compresses floats). netCDF-C compresses one
-    chunk at a time, so a large in-memory variable with ``chunk_sizes`` is compressed
-    by a thread per core and its chunks stored as they are (:func:`_write_chunks`): the
-    same file, 2.6x faster on two cores. ``progress(done, total)``, when given, is
+    chunk at a time, so a large float variable with ``chunk_sizes`` is compressed by a
+    thread per core and its chunks stored as they are (:func:`_write_chunks`): the same
+    file, 2.0-2.6x faster on two cores. ``progress(done, total)``, when given, is
     called as the data are written (see :func:`write_dataset`).
     """
     dataset = _netcdf_ready(dataset)
