@@ -135,8 +135,8 @@ def write_netcdf(
     chunk at a time with zlib, so a large float variable with ``chunk_sizes`` is
     compressed here, by ISA-L in a thread per core, and its chunks stored as they are
     (:func:`_write_chunks`): the same data, chunks and filters, 7-8x faster on two
-    cores. ``progress(done, total)``, when given, is
-    called as the data are written (see :func:`write_dataset`).
+    cores. ``progress(done, total)``, when given, is called as the data are written
+    (see :func:`write_dataset`).
     """
     dataset = _netcdf_ready(dataset)
     encoding = {
@@ -282,8 +282,8 @@ def _chunk_origins(variable: xr.DataArray, chunk_sizes: dict[str, int]) -> list[
 def _deflated_chunk(
     name: str, data, origin: tuple[int, ...], chunks: tuple[int, ...]
 ) -> tuple[str, tuple[int, ...], bytes]:
-    """HDF5's shuffle then deflate (level 1) filters applied to one chunk of ``data``
-    (an array, or a Dask array computed a chunk at a time).
+    """HDF5's shuffle then deflate filters applied to one chunk of ``data`` (an array,
+    or a Dask array computed a chunk at a time).
 
     Edge chunks are padded to the full chunk shape, as HDF5 stores them.
     """
