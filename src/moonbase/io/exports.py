@@ -213,6 +213,7 @@ def _write_chunks(
     import h5py
     import netCDF4
 
+    chunks = {name: _file_chunks(dataset[name], chunk_sizes) for name in names}
     all_coordinates = set(dataset.coords) - set(dataset.dims)
     used = set()
     with netCDF4.Dataset(path, "a") as nc:
@@ -228,7 +229,7 @@ def _write_chunks(
                 zlib=True,
                 complevel=1,
                 shuffle=True,
-                chunksizes=_file_chunks(variable, chunk_sizes),
+                chunksizes=chunks[name],
                 fill_value=variable.dtype.type(np.nan),
             )
             created.setncatts(variable.attrs)
@@ -244,12 +245,17 @@ def _write_chunks(
             nc.delncattr("coordinates")
             if unused:
                 nc.setncattr("coordinates", " ".join(unused))
-    origins = {name: _chunk_origins(dataset[name], chunk_sizes) for name in names}
-    total = sum(len(chunks) for chunks in origins.values())
+    origins = {}  # each chunk's first index along each dimension
+    for name in names:
+        starts = zip(dataset[name].shape, chunks[name], strict=True)
+        origins[name] = list(itertools.product(*(range(0, n, c) for n, c in starts)))
+    total = sum(len(starts) for starts in origins.values())
     done = 0
     if progress is not None:
         progress(0, total)
-    threads = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
+    threads = (
+        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    )
     with h5py.File(path, "r+") as file, ThreadPoolExecutor(threads) as pool:
 
         def store(future) -> None:
@@ -262,21 +268,13 @@ def _write_chunks(
 
         pending: deque = deque()
         for name in names:
-            data, chunks = dataset[name].data, _file_chunks(dataset[name], chunk_sizes)
+            data = dataset[name].data
             for origin in origins[name]:
-                pending.append(pool.submit(_deflated_chunk, name, data, origin, chunks))
+                pending.append(pool.submit(_deflated_chunk, name, data, origin, chunks[name]))
                 if len(pending) > 4 * threads:  # a few ahead of the writer: little memory
                     store(pending.popleft())
         while pending:
             store(pending.popleft())
-
-
-def _chunk_origins(variable: xr.DataArray, chunk_sizes: dict[str, int]) -> list[tuple[int, ...]]:
-    ranges = (
-        range(0, length, chunk)
-        for length, chunk in zip(variable.shape, _file_chunks(variable, chunk_sizes), strict=True)
-    )
-    return list(itertools.product(*ranges))
 
 
 def _deflated_chunk(
