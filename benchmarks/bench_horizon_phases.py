@@ -50,7 +50,7 @@ def _azimuth_runner(problem, azimuth_deg: float, near: int):
     work = np.empty((7, n_max + n_coarse + 2))
     codes = problem._codes_buffers(1)[0]
     best, z0 = np.empty(n_max), np.empty(n_max)
-    steps, lists = np.empty((2, n_max), dtype=np.int64), np.empty((3, n_max), dtype=np.int64)
+    steps, lists = np.empty((2, n_max), dtype=np.int64), np.empty((2, n_max), dtype=np.int64)
     _sweep._azimuth_tables(n_cols, mc, problem.pixel_m * math.hypot(1.0, tt), MOON_RADIUS_M, tables)
     b_base = math.floor(min(0.0, -tt * (n_cols - 1)))
     n_lines = math.floor(max(n_rows - 1.0, n_rows - 1 - tt * (n_cols - 1))) - b_base + 2

@@ -372,17 +372,19 @@ def _pixels_row(
     else:
         k_rows = np.inf
     # Proposals. Both bracketing lines propose fine columns at most one apart (most
-    # pixels): the own ray's samples at those columns, at once. The others are listed
-    # for the loops below: fine columns further apart (the lines see different
-    # features): each with its two neighbours, and the last sample in the box; the
-    # same coarse column from both lines: that coarse sample; anything else: the
-    # general path.
-    coarse, wide, special = lists[0], lists[1], lists[2]
-    n_coarse = 0
+    # pixels): the own ray's samples at those columns, at once. Both propose coarse
+    # columns: those coarse samples, at once (and the last fine sample in the box when
+    # they differ, as the general path would take). The others are listed for the
+    # loops below: fine columns further apart (the lines see different features):
+    # each with its two neighbours, and the last sample in the box; anything else, and
+    # coarse proposals off the own ray's far field: the general path.
+    wide, special = lists[0], lists[1]
     n_wide = 0
     n_special = 0
+    k_near = float(near)
     for i in range(width):
         m = c_lo + i
+        zo = z0[i]
         k_last = int(min(k_rows, n_major - 1.0 - m))
         line = math.floor(r - tt * m) - b_base
         code0, code1 = codes[line, i], codes[line + 1, i]
@@ -390,17 +392,29 @@ def _pixels_row(
         both_fine = min(code0, code1) >= 0 and k_last > near and not (far and max(k0, k1) > k_last)
         s0, s1 = max(min(k0, k_last), 0), max(min(k1, k_last), 0)
         if both_fine and abs(k0 - k1) <= 1:
-            v = max(best[i], _fine_tan(zf, r, m, tt, s0, z0[i], radius_m, sk, qk))
+            v = max(best[i], _fine_tan(zf, r, m, tt, s0, zo, radius_m, sk, qk))
             if k1 != k0:
-                v = max(v, _fine_tan(zf, r, m, tt, s1, z0[i], radius_m, sk, qk))
+                v = max(v, _fine_tan(zf, r, m, tt, s1, zo, radius_m, sk, qk))
             best[i] = v
         elif both_fine:
             steps[0, i], steps[1, i] = s0, s1
             wide[n_wide] = i
             n_wide += 1
-        elif code0 == code1 and code0 < NONE and k_last > near:
-            coarse[n_coarse] = i
-            n_coarse += 1
+        elif max(code0, code1) < NONE and k_last > near:
+            t0 = _coarse_tan(zf, zc, cr0, s, mc, -2 - code0, r, m, tt, k_near, zo, radius_m, tables)
+            t1 = t0
+            if code1 != code0:
+                t1 = _coarse_tan(
+                    zf, zc, cr0, s, mc, -2 - code1, r, m, tt, k_near, zo, radius_m, tables
+                )
+            if t0 == -np.inf or t1 == -np.inf:  # off the own ray's far field
+                special[n_special] = i
+                n_special += 1
+            elif code1 == code0:
+                best[i] = max(best[i], t0)
+            else:
+                last = _fine_tan(zf, r, m, tt, k_last, zo, radius_m, sk, qk)
+                best[i] = max(best[i], t0, t1, last)
         else:
             special[n_special] = i
             n_special += 1
@@ -414,16 +428,6 @@ def _pixels_row(
             k = min(max(k, near + 1), k_last)
             v = max(v, _fine_tan(zf, r, m, tt, k, z0[i], radius_m, sk, qk))
         best[i] = v
-    for j in range(n_coarse):
-        i = coarse[j]
-        m = c_lo + i
-        line = math.floor(r - tt * m) - b_base
-        c = -2 - codes[line, i]
-        t = _coarse_tan(zf, zc, cr0, s, mc, c, r, m, tt, float(near), z0[i], radius_m, tables)
-        if t == -np.inf:  # not on the own ray's far field: general path
-            special[n_special] = i
-            n_special += 1
-        best[i] = max(best[i], t)
     for j in range(n_special):
         i = special[j]
         m = c_lo + i
@@ -651,7 +655,7 @@ def horizon_block(
         best = np.empty(n_max)
         z0 = np.empty(n_max)
         steps = np.empty((2, n_max), dtype=np.int64)
-        lists = np.empty((3, n_max), dtype=np.int64)
+        lists = np.empty((2, n_max), dtype=np.int64)
         mc = np.empty(n_coarse)
         rect = np.empty(4, dtype=np.int64)
         origin = np.empty(2, dtype=np.int64)
