@@ -187,6 +187,23 @@ def test_unwritable_output_fails_before_any_work(tmp_path, moonbase_cli):
     assert blocker.read_text() == "not a folder"
 
 
+def test_output_that_is_not_a_dataset_file_is_refused_before_any_work(tmp_path, moonbase_cli):
+    for args, allowed in (
+        (["terrain", "horizon", "any.tif", "--out", str(tmp_path / "map.csv")], ".netcdf, .zarr"),
+        (["terrain", "illumination", "any.tif", "--start=2030-01-01", "--stop=2030-01-02",
+          "--out", str(tmp_path / "maps")], ".netcdf, .zarr"),
+        (["thermal", "--lat=-89", "--lon=0", "--start=2030-01-01", "--stop=2030-01-02",
+          "--out", str(tmp_path / "t.zarr")], ".cdf, .netcdf;"),  # NetCDF only
+    ):  # fmt: skip
+        result = moonbase_cli(*args)
+        assert result.returncode == 1, args
+        out = args[args.index("--out") + 1]
+        assert f"cannot write {out}: " in result.stderr and allowed in result.stderr, args
+        assert "any.tif" not in result.stderr  # refused before the DEM is read
+        assert "Traceback" not in result.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_sky_rejects_bad_span_without_traceback(moonbase_cli):
     result = moonbase_cli(
         "sky",

@@ -52,6 +52,15 @@ def test_csv_written_with_normal_permissions(tmp_path):
     assert path.stat().st_mode & 0o044  # group/other can read, as for any new file
 
 
+@pytest.mark.parametrize("name", ["map.csv", "map", "map.zarr.tmp"])
+def test_dataset_refused_under_a_name_that_is_not_netcdf_or_zarr(tmp_path, name):
+    (tmp_path / name).write_text("old content\n")
+    with pytest.raises(OutputError, match=r"end it in \.nc, .*\.zarr"):
+        write_dataset(xr.Dataset({"a": ("x", [1.0])}), tmp_path / name)
+    assert (tmp_path / name).read_text() == "old content\n"
+    assert [p.name for p in tmp_path.iterdir()] == [name]
+
+
 def test_zarr_store_round_trip_with_chunks_and_replaces_the_old_store(tmp_path):
     ds = xr.Dataset(
         {"horizon_deg": (("y", "x", "azimuth"), np.arange(2 * 3 * 4.0).reshape(2, 3, 4))},

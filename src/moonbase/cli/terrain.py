@@ -255,7 +255,7 @@ def horizon(
     """
     import xarray as xr
 
-    from moonbase.io.exports import write_dataset
+    from moonbase.io.exports import check_dataset_path, write_dataset
     from moonbase.terrain.horizon import (
         MAP_FILE_CHUNKS,
         azimuth_grid,
@@ -271,6 +271,7 @@ def horizon(
         fail("--tile-size, --scheduler and --check-pixels are for maps (--out), not --site")
     with clear_errors(), ExitStack() as files:
         if out is not None:
+            check_dataset_path(out)
             check_writable(out)
         if site is not None:
             _site_skyline(
@@ -401,11 +402,12 @@ def illumination(
 
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.times import time_grid
-    from moonbase.io.exports import write_dataset
+    from moonbase.io.exports import check_dataset_path, write_dataset
     from moonbase.terrain.illumination import illumination_map, sky_tables
 
     span = span_from_options(start, stop, step)
     with clear_errors():
+        check_dataset_path(out)
         check_writable(out)
         grid = load_grid(dem, center, size_km, resolution_m)
         far = load_far_field(far_field, grid, far_km, far_resolution_m)

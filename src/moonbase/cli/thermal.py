@@ -62,13 +62,14 @@ def thermal(
     from moonbase.geometry.ephemeris import load_ephemeris
     from moonbase.geometry.sky import SurfacePoint
     from moonbase.geometry.times import time_grid
-    from moonbase.io.exports import write_netcdf
+    from moonbase.io.exports import check_dataset_path, write_netcdf
     from moonbase.systems.regolith import RegolithModel, RegolithParameters
     from moonbase.systems.thermal import site_regolith, sun_series
 
     span = span_from_options(start, stop, step)
     with clear_errors():
         if out is not None:
+            check_dataset_path(out, zarr=False)
             check_writable(out)
         parameters = RegolithParameters() if albedo is None else RegolithParameters(albedo=albedo)
         albedo = parameters.albedo

@@ -15,7 +15,20 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from moonbase.errors import OutputError
 from moonbase.io.atomic import atomic_directory, write_atomically
+
+#: File name endings taken for NetCDF-4 (any other but ``.zarr`` is refused).
+NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf")
+
+
+def check_dataset_path(path: str | Path, *, zarr: bool = True) -> None:
+    """Raise OutputError unless ``path`` ends as a NetCDF file (or, with ``zarr``, a
+    Zarr store) does: a map must not land, unannounced, in a file named ``.csv``."""
+    allowed = NETCDF_SUFFIXES + ((".zarr",) if zarr else ())
+    if Path(path).suffix.lower() not in allowed:
+        what = "a NetCDF file" + (" or a Zarr store" if zarr else "")
+        raise OutputError(str(path), f"name {what}: end it in {', '.join(allowed)}")
 
 
 def _netcdf_ready(dataset: xr.Dataset) -> xr.Dataset:
@@ -48,6 +61,7 @@ def write_dataset(
     1000 x 1000 x 360 horizon map takes about 3 s as NetCDF on this project's 2-core
     machine (35 s when netCDF-C compressed it), against 20 s to compute it.
     """
+    check_dataset_path(path)
     if Path(path).suffix.lower() == ".zarr":
         return write_zarr(dataset, path, chunk_sizes=chunk_sizes, progress=progress)
     return write_netcdf(dataset, path, chunk_sizes=chunk_sizes, progress=progress)

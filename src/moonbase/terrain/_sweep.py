@@ -38,7 +38,8 @@ Per azimuth:
    the own ray is sampled all along that stretch. The result is the highest
    of these exact samples: never above the brute-force answer, and equal to it
    whenever the pixel's true tangent is among them. Rows of pixels are classified
-   in one pass that evaluates the common case at once and lists the others.
+   in one pass that evaluates the common cases (fine columns at most one apart,
+   coarse columns) at once and lists the others.
 
 Cost per azimuth O(P (1 + near + ~5)) for P pixels, whatever the horizon distance; a
 ray march is O(P N) for N steps.

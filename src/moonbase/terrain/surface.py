@@ -30,7 +30,8 @@ def slope_and_roughness(dem: Dem) -> xr.Dataset:
     mean = ndimage.uniform_filter(z, size, mode="nearest")
     mean_sq = ndimage.uniform_filter(z * z, size, mode="nearest")
     variance = np.maximum(mean_sq - mean * mean, 0.0)
-    # A plane of gradient g over a k x k window has variance g^2 dx^2 (k^2 - 1) / 6.
+    # A plane z = gx x + gy y over a k x k window has variance
+    # (gx^2 dx^2 + gy^2 dy^2) (k^2 - 1) / 12: each offset spans -(k-1)/2..(k-1)/2 pixels.
     plane = (dz_dx**2 * dx**2 + dz_dy**2 * dy**2) * (size * size - 1) / 12.0
     roughness = np.sqrt(np.maximum(variance - plane, 0.0))
     return xr.Dataset(
