@@ -67,12 +67,9 @@ def _peak_rss_mib() -> float:
 
 
 def _sweep(args, queue):
-    import numba
-
     from moonbase.terrain.horizon import HorizonProblem
 
     near, far, azimuths, threads, rows, cols = args
-    numba.set_num_threads(threads)
     az = np.arange(azimuths) * 360.0 / azimuths
     problem = HorizonProblem(near, far)
     problem.block(slice(0, 64), slice(0, 64), az[:2], height_m=2.0)  # compile / load

@@ -4,7 +4,7 @@ Run:  python benchmarks/bench_scaling.py [--size 500] [--azimuths 360] [--far-km
 
 The same terrain kind as bench_horizon.py (a 240 km south-polar LDEM_16 window, here at
 ``240 km / size`` per pixel, and an LDEM_16 far field ``--far-km`` past every edge):
-- single machine, in-process numba threads 1 and 2: compute only, then writing the map
+- single machine, in-process threads 1 and 2: compute only, then writing the map
   as NetCDF and as Zarr (as `moonbase terrain horizon --out FILE.nc` / `FILE.zarr`),
   and, as the baseline, the same NetCDF file written by xarray alone (netCDF-C
   compresses its chunks one at a time; `write_netcdf` compresses them in threads);
@@ -35,13 +35,10 @@ WINDOW_M = 240e3
 
 
 def _single(args, queue):
-    import numba
-
     from moonbase.io.exports import write_netcdf, write_zarr
     from moonbase.terrain.horizon import MAP_FILE_CHUNKS, horizon_map
 
     near, far, azimuths, threads, out = args
-    numba.set_num_threads(threads)
     horizon_map(near.window(slice(0, 32), slice(0, 32)), azimuths=4, threads=threads)
     start = time.perf_counter()
     dataset = horizon_map(near, azimuths=azimuths, height_m=2.0, far_field=far, threads=threads)

@@ -50,7 +50,9 @@ def run_kernel(z, pixel_m, azimuths_deg, *, radius_m=MOON_RADIUS_M, height_m=0.0
         np.array([0, out.shape[1]]),
         np.array([0, out.shape[2]]),
         out,
-        problem._codes_buffers(2),
+        problem._codes_buffers(1)[0],
+        0,
+        1,
     )
     return out
 
@@ -300,6 +302,20 @@ def test_a_block_is_the_same_as_that_part_of_the_map(lola_dir):
         assert np.array_equal(
             problem.block(rows, cols, azimuths, height_m=2.0), whole[:, rows, cols]
         )
+
+
+def test_any_number_of_threads_gives_the_same_map_and_reference():
+    """Azimuths (sweep) and pixels (ray march) are shared among threads, one group each;
+    the numbers do not depend on how many there are, nor on the order they finish."""
+    z = _smooth_terrain(60, 300.0)
+    far = grid(_smooth_terrain(40, 300.0, seed=4), 300.0, x0=-3000.0, y0=3000.0)
+    problem = HorizonProblem(grid(z, 100.0), far)
+    azimuths = np.arange(0.0, 360.0, 25.0) + 0.2
+    maps = [problem.block(slice(None), slice(None), azimuths, threads=n) for n in (1, 2, 5)]
+    assert all(np.array_equal(maps[0], other) for other in maps[1:])
+    rows, cols = np.array([0, 7, 30, 59, 12]), np.array([3, 59, 30, 0, 44])
+    reference = problem.brute_force(rows, cols, azimuths, height_m=0.0)
+    assert np.allclose(reference[0], maps[0][:, rows, cols].T, atol=0.05)
 
 
 def test_blocks_written_into_slabs_of_a_premapped_map():

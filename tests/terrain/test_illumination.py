@@ -124,12 +124,12 @@ def test_progress_runs_over_the_rows(polar_case, eph):
     assert calls[0] == (0, rows) and calls[-1] == (rows, rows)
     assert [done for done, _ in calls] == sorted(done for done, _ in calls)
     assert again.sunlit_fraction.equals(maps.sunlit_fraction)
-    # The blocks of rows give the map that one call over the whole window gives.
-    whole = integrate_block(
-        dem,
-        horizons.horizon_deg.transpose("azimuth", "y", "x").values,
-        sky_tables(dem, horizons.azimuth_deg.values, t, ephemeris=eph),
-        height_m=2.0,
-    )
-    assert np.array_equal(whole[0], maps.sunlit_fraction.values)
-    assert np.array_equal(whole[2], maps.earth_visible_fraction.values)
+    # The blocks of rows give the map that one call over the whole window gives, on any
+    # number of threads (rows are shared among them).
+    skylines = horizons.horizon_deg.transpose("azimuth", "y", "x").values
+    sky = sky_tables(dem, horizons.azimuth_deg.values, t, ephemeris=eph)
+    for threads in (1, 3):
+        whole = integrate_block(dem, skylines, sky, height_m=2.0, threads=threads)
+        assert np.array_equal(whole[0], maps.sunlit_fraction.values)
+        assert np.array_equal(whole[1], maps.mean_solar_visible_fraction.values)
+        assert np.array_equal(whole[2], maps.earth_visible_fraction.values)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 NO_HORIZON = -np.inf
 
@@ -106,17 +106,31 @@ def _march_one(z, zc, far, cmap, pixel_m, azimuth_rad, radius_m, z0, row, col):
     return best, best_d, reach
 
 
-@njit(cache=True, parallel=True)
+@njit(cache=True, nogil=True)
 def ray_march(
-    z, zc, far, cmap, pixel_m, azimuths_rad, radius_m, observer_m, rows, cols, out_deg, out_m
+    z,
+    zc,
+    far,
+    cmap,
+    pixel_m,
+    azimuths_rad,
+    radius_m,
+    observer_m,
+    rows,
+    cols,
+    out_deg,
+    out_m,
+    group,
+    groups,
 ):
     """Brute-force reference: march each ray over the composite terrain (see ``_march_one``).
 
-    For the pixels ``(rows[i], cols[i])`` and every azimuth, fills ``out_deg[i, a]``
-    (-inf where nothing lies ahead) and ``out_m[i, a]``, the distance of the highest
-    point. O(N) per pixel-azimuth for a ray of N steps.
+    For the pixels ``(rows[i], cols[i])``, ``i = group, group + groups, ...``, and every
+    azimuth, fills ``out_deg[i, a]`` (-inf where nothing lies ahead) and ``out_m[i, a]``,
+    the distance of the highest point. O(N) per pixel-azimuth for a ray of N steps. The
+    GIL is released, so groups run in parallel in threads of their own.
     """
-    for i in prange(rows.shape[0]):
+    for i in range(group, rows.shape[0], groups):
         z0 = z[rows[i], cols[i]] + observer_m
         for a in range(azimuths_rad.shape[0]):
             best, best_d, _ = _march_one(
@@ -188,7 +202,7 @@ def _sin(x):
     return x * series
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def integrate_sky_tables(
     horizon_deg,
     floor_deg,
@@ -199,6 +213,8 @@ def integrate_sky_tables(
     table_step_deg,
     tables,
     out,
+    group,
+    groups,
 ):
     """Integrate each pixel's skyline against per-azimuth tables of the sky's dwell time.
 
@@ -211,7 +227,8 @@ def integrate_sky_tables(
     elevation ``asin(sin(e) cos(tilt) + cos(e) sin(tilt) cos(A - psi))``; its skyline
     ``H`` therefore maps to the reference threshold ``asin(sin H / m) -
     atan2(sin(tilt) cos(A - psi), cos(tilt))`` with ``m = hypot(...)`` of the same two
-    terms. Fills ``out[k, row, col]``.
+    terms. Fills ``out[k, row, col]`` for the rows ``group, group + groups, ...`` (the
+    GIL is released, so groups run in parallel in threads of their own).
 
     A row of pixels at a time, azimuth by azimuth, so the horizons are read in memory
     order (the map is azimuth-major). A row's thresholds are computed first, in a loop
@@ -221,7 +238,7 @@ def integrate_sky_tables(
     """
     n_az, n_steps, n_tables = tables.shape
     n_rows, n_cols = tilt_rad.shape
-    for row in prange(n_rows):
+    for row in range(group, n_rows, groups):
         sin_t = np.sin(tilt_rad[row])
         cos_t = np.cos(tilt_rad[row])
         cos_psi = np.cos(tilt_azimuth_rad[row])

@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from numba import njit, prange
+from numba import njit
 
 from moonbase.terrain._kernels import ray_direction
 
@@ -618,7 +618,7 @@ def _one_azimuth(
                 out[n_major - 1 - m - origin[0], r - origin[1]] = e
 
 
-@njit(cache=True, parallel=True, error_model="numpy")
+@njit(cache=True, nogil=True, error_model="numpy")
 def horizon_block(
     grids,
     coarse_grids,
@@ -632,75 +632,76 @@ def horizon_block(
     rows,
     cols,
     out,
-    codes_buffers,
+    codes,
+    group,
+    groups,
 ):
-    """Fill ``out[a]`` (deg) for the pixels ``rows[0]:rows[1]``, ``cols[0]:cols[1]``.
+    """Fill ``out[a]`` (deg) for the pixels ``rows[0]:rows[1]``, ``cols[0]:cols[1]``,
+    for the azimuths ``a = group, group + groups, ...``.
 
     ``grids`` are the fine heights in the four frames (as is, columns reversed,
     transposed, transposed and reversed), each C-contiguous; ``coarse_grids`` the same
     for the far field (ignored unless ``far``); ``maps[f] = (cm0, cr0, s)`` maps frame
     f's fine (major, minor) to coarse: ``C = cm0 + s * m``, ``R = cr0 + s * r``.
-    Azimuths (clockwise from the grid's +y) are split into parallel groups, one per
-    ``codes_buffers[g]`` (lines x columns, at least (rows + cols + 4) x max(rows, cols),
-    an integer type that holds the grid's column numbers: int16 halves its traffic).
+    Azimuths are clockwise from the grid's +y. ``codes`` is this group's table of each
+    line's tangent per column (at least (rows + cols + 4) x max(rows, cols), an integer
+    type that holds the grid's column numbers: int16 halves its traffic). The GIL is
+    released, so groups run in parallel in threads of their own.
     """
     n_rows, n_cols = grids[0].shape
     n_az = azimuths_rad.shape[0]
     n_max = max(n_rows, n_cols)
     n_coarse = max(coarse_grids[0].shape[0], coarse_grids[0].shape[1])
-    chunks = codes_buffers.shape[0]
-    for chunk in prange(chunks):
-        tables = np.empty((6, max(n_max + 1, n_coarse)))
-        work = np.empty((7, n_max + n_coarse + 2))
-        codes = codes_buffers[chunk]
-        best = np.empty(n_max)
-        z0 = np.empty(n_max)
-        steps = np.empty((2, n_max), dtype=np.int64)
-        lists = np.empty((2, n_max), dtype=np.int64)
-        mc = np.empty(n_coarse)
-        rect = np.empty(4, dtype=np.int64)
-        origin = np.empty(2, dtype=np.int64)
-        for a in range(chunk, n_az, chunks):
-            d_col, d_row = ray_direction(azimuths_rad[a])
-            if abs(d_col) >= abs(d_row):  # major axis: columns
-                frame = 0 if d_col > 0.0 else 1
-                tt = d_row
-                lo, hi = (cols[0], cols[1]) if frame == 0 else (n_cols - cols[1], n_cols - cols[0])
-                rect[0], rect[1], rect[2], rect[3] = rows[0], rows[1], lo, hi
-                origin[0], origin[1] = rows[0], cols[0]
-            else:  # major axis: rows
-                frame = 2 if d_row > 0.0 else 3
-                tt = d_col
-                lo, hi = (rows[0], rows[1]) if frame == 2 else (n_rows - rows[1], n_rows - rows[0])
-                rect[0], rect[1], rect[2], rect[3] = cols[0], cols[1], lo, hi
-                origin[0], origin[1] = rows[0], cols[0]
-            zc = coarse_grids[frame]
-            cm0, cr0, s = maps[frame, 0], maps[frame, 1], maps[frame, 2]
-            n_c = zc.shape[1]
-            for c in range(n_c):
-                mc[c] = (c - cm0) / s
-            _one_azimuth(
-                grids[frame],
-                zc,
-                far,
-                cm0,
-                cr0,
-                s,
-                mc[:n_c],
-                tt,
-                pixel_m,
-                near,
-                rect,
-                radius_m,
-                height_m,
-                tables,
-                work,
-                codes,
-                best,
-                z0,
-                steps,
-                lists,
-                out[a],
-                frame,
-                origin,
-            )
+    tables = np.empty((6, max(n_max + 1, n_coarse)))
+    work = np.empty((7, n_max + n_coarse + 2))
+    best = np.empty(n_max)
+    z0 = np.empty(n_max)
+    steps = np.empty((2, n_max), dtype=np.int64)
+    lists = np.empty((2, n_max), dtype=np.int64)
+    mc = np.empty(n_coarse)
+    rect = np.empty(4, dtype=np.int64)
+    origin = np.empty(2, dtype=np.int64)
+    for a in range(group, n_az, groups):
+        d_col, d_row = ray_direction(azimuths_rad[a])
+        if abs(d_col) >= abs(d_row):  # major axis: columns
+            frame = 0 if d_col > 0.0 else 1
+            tt = d_row
+            lo, hi = (cols[0], cols[1]) if frame == 0 else (n_cols - cols[1], n_cols - cols[0])
+            rect[0], rect[1], rect[2], rect[3] = rows[0], rows[1], lo, hi
+            origin[0], origin[1] = rows[0], cols[0]
+        else:  # major axis: rows
+            frame = 2 if d_row > 0.0 else 3
+            tt = d_col
+            lo, hi = (rows[0], rows[1]) if frame == 2 else (n_rows - rows[1], n_rows - rows[0])
+            rect[0], rect[1], rect[2], rect[3] = cols[0], cols[1], lo, hi
+            origin[0], origin[1] = rows[0], cols[0]
+        zc = coarse_grids[frame]
+        cm0, cr0, s = maps[frame, 0], maps[frame, 1], maps[frame, 2]
+        n_c = zc.shape[1]
+        for c in range(n_c):
+            mc[c] = (c - cm0) / s
+        _one_azimuth(
+            grids[frame],
+            zc,
+            far,
+            cm0,
+            cr0,
+            s,
+            mc[:n_c],
+            tt,
+            pixel_m,
+            near,
+            rect,
+            radius_m,
+            height_m,
+            tables,
+            work,
+            codes,
+            best,
+            z0,
+            steps,
+            lists,
+            out[a],
+            frame,
+            origin,
+        )

@@ -26,6 +26,7 @@ from moonbase.environment.horizon import Horizon
 from moonbase.errors import DemError
 from moonbase.terrain import _kernels, _sweep
 from moonbase.terrain.dem import Dem
+from moonbase.terrain.threads import cores, in_threads
 
 #: Steps along each pixel's own ray sampled exactly for every pixel, before the lines'
 #: proposals take over (see ``_sweep``): 8 keeps 99.9 % of LOLA pixel-azimuths
@@ -213,21 +214,30 @@ class HorizonProblem:
             out = empty_map(shape)
         elif out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
             raise ValueError(f"out must be C-contiguous float32 of shape {shape}")
-        _sweep.horizon_block(
-            self.grids,
-            self.coarse,
-            self.far_field is not None,
-            self.maps,
-            self.pixel_m,
-            np.radians(np.asarray(azimuths_deg, dtype=np.float64)),
-            MOON_RADIUS_M,
-            float(height_m),
-            int(near_px),
-            np.array([r0, r1], dtype=np.int64),
-            np.array([c0, c1], dtype=np.int64),
-            out,
-            self._codes_buffers(max(1, min(int(threads), len(azimuths_deg)))),
-        )
+        azimuths_rad = np.radians(np.asarray(azimuths_deg, dtype=np.float64))
+        groups = max(1, min(int(threads), len(azimuths_deg)))
+        codes = self._codes_buffers(groups)
+
+        def sweep(group: int, groups: int) -> None:
+            _sweep.horizon_block(
+                self.grids,
+                self.coarse,
+                self.far_field is not None,
+                self.maps,
+                self.pixel_m,
+                azimuths_rad,
+                MOON_RADIUS_M,
+                float(height_m),
+                int(near_px),
+                np.array([r0, r1], dtype=np.int64),
+                np.array([c0, c1], dtype=np.int64),
+                out,
+                codes[group],
+                group,
+                groups,
+            )
+
+        in_threads(sweep, groups)
         return out
 
     def _codes_buffers(self, groups: int) -> np.ndarray:
@@ -249,20 +259,27 @@ class HorizonProblem:
         cols = np.asarray(cols, dtype=np.int64)
         deg = np.empty((rows.size, len(azimuths_deg)))
         dist = np.empty_like(deg)
-        _kernels.ray_march(
-            self.grids[0],
-            self.coarse[0],
-            self.far_field is not None,
-            self.maps[0],
-            self.pixel_m,
-            np.radians(np.asarray(azimuths_deg, dtype=np.float64)),
-            MOON_RADIUS_M,
-            float(height_m),
-            rows,
-            cols,
-            deg,
-            dist,
-        )
+        azimuths_rad = np.radians(np.asarray(azimuths_deg, dtype=np.float64))
+
+        def march(group: int, groups: int) -> None:
+            _kernels.ray_march(
+                self.grids[0],
+                self.coarse[0],
+                self.far_field is not None,
+                self.maps[0],
+                self.pixel_m,
+                azimuths_rad,
+                MOON_RADIUS_M,
+                float(height_m),
+                rows,
+                cols,
+                deg,
+                dist,
+                group,
+                groups,
+            )
+
+        in_threads(march, max(1, min(cores(), rows.size)))
         return np.where(np.isfinite(deg), deg, -90.0), dist
 
 

@@ -35,6 +35,7 @@ from moonbase.geometry.ephemeris import Ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.terrain import _kernels
 from moonbase.terrain.dem import Dem
+from moonbase.terrain.threads import cores, in_threads
 
 ELEVATION_BIN_DEG = 0.005
 
@@ -185,6 +186,7 @@ def integrate_block(
     height_m: float,
     rows: slice = slice(None),
     cols: slice = slice(None),
+    threads: int | None = None,
 ) -> np.ndarray:
     """Fractions (sunlit, mean visible disc, Earth visible) of the block ``dem[rows, cols]``.
 
@@ -192,24 +194,32 @@ def integrate_block(
     Beyond the terrain searched the reference sphere is assumed: no skyline below its
     geometric horizon from each pixel's height above it (as for site skylines).
     Every pixel is computed on its own, so a block equals that part of the whole map.
-    Returns (3, y, x).
+    Rows are shared among ``threads`` (default: one per core). Returns (3, y, x).
     """
     xx, yy = np.meshgrid(dem.x[cols], dem.y[rows])
     tilt, toward = _pixel_tilts(*dem.to_lonlat(xx, yy), sky.reference, sky.convergence_deg)
     above_sphere_m = np.maximum(dem.height_m[rows, cols].astype(np.float64), 0.0) + height_m
     dip = -np.degrees(np.arccos(MOON_RADIUS_M / (MOON_RADIUS_M + above_sphere_m)))
     out = np.empty((3, *tilt.shape))
-    _kernels.integrate_sky_tables(
-        np.ascontiguousarray(horizon_deg),  # float32 as computed; a block of rows is copied
-        dip,
-        tilt,
-        toward,
-        np.radians(sky.azimuths_deg),
-        sky.start_deg,
-        ELEVATION_BIN_DEG,
-        sky.tables,
-        out,
-    )
+    horizon_deg = np.ascontiguousarray(horizon_deg)  # float32 as computed; a block is copied
+    azimuths_rad = np.radians(sky.azimuths_deg)
+
+    def integrate(group: int, groups: int) -> None:
+        _kernels.integrate_sky_tables(
+            horizon_deg,
+            dip,
+            tilt,
+            toward,
+            azimuths_rad,
+            sky.start_deg,
+            ELEVATION_BIN_DEG,
+            sky.tables,
+            out,
+            group,
+            groups,
+        )
+
+    in_threads(integrate, max(1, min(cores() if threads is None else threads, tilt.shape[0])))
     return np.clip(out / sky.total_days, 0.0, 1.0)
 
 

@@ -208,7 +208,9 @@ def _horizon_tile(dem, far_field, tile, azimuths_deg, height_m, near_px, threads
 def _illumination_tile(dem, far_field, tile, sky, height_m, near_px, threads):
     """Dask task: illumination fractions (3, rows, cols) of one tile."""
     horizons = _horizon_tile(dem, far_field, tile, sky.azimuths_deg, height_m, near_px, threads)
-    return integrate_block(dem, horizons, sky, height_m=height_m, rows=tile.rows, cols=tile.cols)
+    return integrate_block(
+        dem, horizons, sky, height_m=height_m, rows=tile.rows, cols=tile.cols, threads=threads
+    )
 
 
 def _run_tiles(client, store, tiles, task, args, to_dataset, progress):
