@@ -195,14 +195,15 @@ class HorizonProblem:
         *,
         height_m: float = 0.0,
         near_px: int = NEAR_FIELD_PX,
-        threads: int = 2,
+        threads: int | None = None,
         out: np.ndarray | None = None,
     ) -> np.ndarray:
         """Return horizons (deg) of ``dem[rows, cols]``, shape (azimuth, rows, cols), float32.
 
         Every pixel's search covers the whole window and far field, so a block is
         bit-for-bit the same as that part of the whole map. ``out``, when given (a
-        C-contiguous float32 array of that shape), receives them and is returned.
+        C-contiguous float32 array of that shape), receives them and is returned. The
+        azimuths are shared among ``threads`` (default: one per core).
         """
         n_rows, n_cols = self.dem.shape
         r0, r1, _ = rows.indices(n_rows)
@@ -215,7 +216,7 @@ class HorizonProblem:
         elif out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
             raise ValueError(f"out must be C-contiguous float32 of shape {shape}")
         azimuths_rad = np.radians(np.asarray(azimuths_deg, dtype=np.float64))
-        groups = max(1, min(int(threads), len(azimuths_deg)))
+        groups = max(1, min(cores() if threads is None else int(threads), len(azimuths_deg)))
         codes = self._codes_buffers(groups)
 
         def sweep(group: int, groups: int) -> None:
@@ -346,7 +347,7 @@ def horizon_map(
     height_m: float = 0.0,
     far_field: Dem | None = None,
     near_px: int = NEAR_FIELD_PX,
-    threads: int = 2,
+    threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Compute the horizon elevation of every pixel of ``dem`` for ``azimuths`` directions.
@@ -355,7 +356,8 @@ def horizon_map(
     above the ground; terrain is searched to the window's edge and, with ``far_field``
     (a coarser grid in the same CRS around the window, see
     :func:`moonbase.terrain.window.cut_far_field`), on to the far field's edge.
-    ``progress(azimuths done, azimuths)`` is called as the work advances.
+    ``progress(azimuths done, azimuths)`` is called as the work advances. The azimuths
+    are shared among ``threads`` (default: one per core).
 
     Returns
     -------
@@ -376,6 +378,7 @@ def horizon_map(
             f"{MAX_MAP_BYTES / 2**30:.0f} GiB in memory)",
         )
     problem = HorizonProblem(dem, far_field)
+    threads = cores() if threads is None else int(threads)
     if progress is None:
         out = problem.block(
             slice(None), slice(None), az, height_m=height_m, near_px=near_px, threads=threads
@@ -384,7 +387,7 @@ def horizon_map(
         # Azimuths in batches (each independent of the others) to show progress.
         out = empty_map((az.size, *dem.shape))
         progress(0, az.size)
-        batch = max(int(threads), -(-az.size // 24))
+        batch = max(threads, -(-az.size // 24))
         for start in range(0, az.size, batch):
             problem.block(
                 slice(None),
