@@ -23,8 +23,8 @@ NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf")
 
 
 def check_dataset_path(path: str | Path, *, zarr: bool = True) -> None:
-    """Raise OutputError unless ``path`` ends as a NetCDF file (or, with ``zarr``, a
-    Zarr store) does: a map must not land, unannounced, in a file named ``.csv``."""
+    """Raise OutputError unless ``path`` is named as a NetCDF file (or, with ``zarr``, a
+    Zarr store) is: a map must not land, unannounced, in a file named ``.csv``."""
     allowed = NETCDF_SUFFIXES + ((".zarr",) if zarr else ())
     if Path(path).suffix.lower() not in allowed:
         what = "a NetCDF file" + (" or a Zarr store" if zarr else "")
