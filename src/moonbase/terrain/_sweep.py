@@ -208,13 +208,15 @@ def _sweep_line(
         codes[m - m_lo] = int(hull_code[j])
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
     """One near-field step for a run of pixels: sample one column ahead, keep the best.
 
     ``row0``/``row1`` are the two grid rows the samples lie between (weight ``w``),
-    offset so that index i is pixel i's sample; vectorises over i. ``best`` holds the
-    tangent of the highest elevation so far.
+    offset so that index i is pixel i's sample; vectorises over i (AVX2 here, without
+    fastmath: with it, a fresh compile and numba's cached code gave maps differing in
+    a last bit, so a tile could differ from the map). ``best`` holds the tangent of
+    the highest elevation so far.
     """
     for i in range(width):
         z = (1.0 - w) * row0[i] + w * row1[i]
@@ -476,7 +478,7 @@ def _pixels_row(
                 best[i] = max(best[i], _fine_tan(zf, r, m, tt, k, z0[i], radius_m, sk, qk))
 
 
-@njit(cache=True, fastmath=True, error_model="numpy")
+@njit(cache=True, error_model="numpy")
 def _atan_deg_row(tangents, out, width):
     """``out[i] = atan(tangents[i])`` in degrees, -90 for -inf; branch-free, vectorises.
 
