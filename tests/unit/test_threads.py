@@ -1,4 +1,4 @@
-"""``terrain.threads``: every group runs once, in parallel, and errors reach the caller."""
+"""``moonbase.threads``: every group runs once, in parallel, and errors reach the caller."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import threading
 
 import pytest
 
-from moonbase.terrain.threads import cores, in_threads
+from moonbase.threads import cores, in_threads, thread_groups
 
 
 def test_every_group_runs_once_each_in_its_own_thread():
@@ -40,4 +40,10 @@ def test_an_error_in_any_group_reaches_the_caller_after_all_finish():
     with pytest.raises(ValueError, match="group 1 failed"):
         in_threads(work, 4)
     assert sorted(finished) == [0, 2, 3]
-    assert cores() >= 1
+
+
+def test_groups_are_the_threads_asked_for_never_more_than_the_items():
+    assert thread_groups(None, 10_000) == cores() >= 1
+    assert thread_groups(3, 10_000) == 3
+    assert thread_groups(8, 5) == 5
+    assert thread_groups(4, 0) == 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import os
 import zlib
 from collections import deque
 from collections.abc import Callable
@@ -17,6 +16,7 @@ import xarray as xr
 
 from moonbase.errors import OutputError
 from moonbase.io.atomic import atomic_directory, write_atomically
+from moonbase.threads import cores
 
 #: File name endings taken for NetCDF-4 (any other but ``.zarr`` is refused).
 NETCDF_SUFFIXES = (".nc", ".nc4", ".cdf", ".netcdf")
@@ -267,9 +267,7 @@ def _write_chunks(
     done = 0
     if progress is not None:
         progress(0, total)
-    threads = (
-        len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    )
+    threads = cores()
     with h5py.File(path, "r+") as file, ThreadPoolExecutor(threads) as pool:
 
         def store(future) -> None:

@@ -26,7 +26,7 @@ from moonbase.environment.horizon import Horizon
 from moonbase.errors import DemError
 from moonbase.terrain import _kernels, _sweep
 from moonbase.terrain.dem import Dem
-from moonbase.terrain.threads import cores, in_threads
+from moonbase.threads import in_threads, thread_groups
 
 #: Steps along each pixel's own ray sampled exactly for every pixel, before the lines'
 #: proposals take over (see ``_sweep``): 8 keeps 99.9 % of LOLA pixel-azimuths
@@ -216,7 +216,7 @@ class HorizonProblem:
         elif out.shape != shape or out.dtype != np.float32 or not out.flags.c_contiguous:
             raise ValueError(f"out must be C-contiguous float32 of shape {shape}")
         azimuths_rad = np.radians(np.asarray(azimuths_deg, dtype=np.float64))
-        groups = max(1, min(cores() if threads is None else int(threads), len(azimuths_deg)))
+        groups = thread_groups(threads, len(azimuths_deg))
         codes = self._codes_buffers(groups)
 
         def sweep(group: int, groups: int) -> None:
@@ -280,7 +280,7 @@ class HorizonProblem:
                 groups,
             )
 
-        in_threads(march, max(1, min(cores(), rows.size)))
+        in_threads(march, thread_groups(None, rows.size))
         return np.where(np.isfinite(deg), deg, -90.0), dist
 
 
@@ -378,7 +378,7 @@ def horizon_map(
             f"{MAX_MAP_BYTES / 2**30:.0f} GiB in memory)",
         )
     problem = HorizonProblem(dem, far_field)
-    threads = cores() if threads is None else int(threads)
+    threads = thread_groups(threads, az.size)
     if progress is None:
         out = problem.block(
             slice(None), slice(None), az, height_m=height_m, near_px=near_px, threads=threads

@@ -35,7 +35,7 @@ from moonbase.geometry.ephemeris import Ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.terrain import _kernels
 from moonbase.terrain.dem import Dem
-from moonbase.terrain.threads import cores, in_threads
+from moonbase.threads import in_threads, thread_groups
 
 ELEVATION_BIN_DEG = 0.005
 
@@ -219,7 +219,7 @@ def integrate_block(
             groups,
         )
 
-    in_threads(integrate, max(1, min(cores() if threads is None else threads, tilt.shape[0])))
+    in_threads(integrate, thread_groups(threads, tilt.shape[0]))
     return np.clip(out / sky.total_days, 0.0, 1.0)
 
 
