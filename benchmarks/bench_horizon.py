@@ -8,7 +8,8 @@ LDEM_16 at 240 m, and a far field from LDEM_16 at its own 1.9 km pixel reaching
 ``--far-km`` past every edge of the window, so every pixel's search reaches at least
 that far in every direction):
 - moonbase's sweep with 2 threads and with 1 thread, with the far field, and with 2
-  threads without it (time, peak RSS, pixel-azimuths per second);
+  threads without it (time, peak RSS, pixel-azimuths per second; of each run's time,
+  the part spent mapping in the map's memory);
 - the brute-force ray march over the same composite terrain (O(N) per pixel-azimuth)
   on a sample of pixels, extrapolated to the map, and the sweep's error against it;
 - the PyPI package topocalc (Dozier-Frew planar horizons in C, window only, no
@@ -67,18 +68,23 @@ def _peak_rss_mib() -> float:
 
 
 def _sweep(args, queue):
-    from moonbase.terrain.horizon import HorizonProblem
+    from moonbase.terrain.horizon import HorizonProblem, empty_map
 
     near, far, azimuths, threads, rows, cols = args
     az = np.arange(azimuths) * 360.0 / azimuths
     problem = HorizonProblem(near, far)
     problem.block(slice(0, 64), slice(0, 64), az[:2], height_m=2.0)  # compile / load
+    # What block() does, in two timed parts: mapping in the map's memory (on this
+    # virtual machine 0.1-0.4 s where its memory was used before, 3-4 s where the host
+    # must first back it), then the sweep.
     start = time.perf_counter()
-    out = problem.block(slice(None), slice(None), az, height_m=2.0, threads=threads)
+    out = empty_map((azimuths, *near.shape))
+    memory_s = time.perf_counter() - start
+    problem.block(slice(None), slice(None), az, height_m=2.0, threads=threads, out=out)
     seconds = time.perf_counter() - start
     # Only the sampled pixels go back: a 1.4 GB map through a queue would distort the
     # parent's memory, which the next forked measurement inherits.
-    queue.put((seconds, _peak_rss_mib(), out[:, rows, cols].T.copy()))
+    queue.put((seconds, _peak_rss_mib(), (memory_s, out[:, rows, cols].T.copy())))
 
 
 def _brute(args, queue):
@@ -146,15 +152,17 @@ def main() -> None:
     runs = {"2_threads": (far, 2), "1_thread": (far, 1), "2_threads_no_far_field": (None, 2)}
     samples = {}
     for name, (far_field, threads) in runs.items():
-        each = []
+        each, memory = [], []
         for _ in range(args.repeats):
-            seconds, rss, samples[name] = in_process(
+            seconds, rss, (memory_s, samples[name]) = in_process(
                 _sweep, (near, far_field, args.azimuths, threads, rows, cols)
             )
             each.append(seconds)
+            memory.append(memory_s)
         seconds = min(each)
         result[f"sweep_{name}_s"] = round(seconds, 2)
         result[f"sweep_{name}_s_each_run"] = [round(t, 2) for t in each]
+        result[f"sweep_{name}_map_memory_s_each_run"] = [round(t, 2) for t in memory]
         result[f"sweep_{name}_peak_rss_mib"] = round(rss)
         result[f"sweep_{name}_mpix_az_per_s"] = round(pixel_azimuths / seconds / 1e6, 1)
     result["thread_scaling_2_over_1"] = round(
