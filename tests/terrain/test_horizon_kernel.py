@@ -8,6 +8,10 @@ per pixel-azimuth. Tolerances are stated per test.
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 import xarray as xr
@@ -21,6 +25,7 @@ from moonbase.terrain.horizon import (
     HorizonProblem,
     check_horizon_map,
     empty_map,
+    horizon_kernel_cached,
     horizon_map,
     horizon_range,
 )
@@ -315,7 +320,21 @@ def test_any_number_of_threads_gives_the_same_map_and_reference():
     assert all(np.array_equal(maps[0], other) for other in maps[1:])
     rows, cols = np.array([0, 7, 30, 59, 12]), np.array([3, 59, 30, 0, 44])
     reference = problem.brute_force(rows, cols, azimuths, height_m=0.0)
+    one_thread = problem.brute_force(rows, cols, azimuths, height_m=0.0, threads=1)
+    assert np.array_equal(reference[0], one_thread[0])
     assert np.allclose(reference[0], maps[0][:, rows, cols].T, atol=0.05)
+
+
+def test_kernel_cache_check_sees_an_empty_cache(tmp_path):
+    """The command line says it is compiling when numba's cache lacks the kernel: the
+    check is false in a fresh cache folder (nothing compiled there), true once a map has
+    been computed."""
+    code = "from moonbase.terrain.horizon import horizon_kernel_cached as c; print(c())"
+    env = {**os.environ, "NUMBA_CACHE_DIR": str(tmp_path)}
+    fresh = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True)
+    assert fresh.stdout.strip() == "False", fresh.stderr
+    horizon_map(grid(_smooth_terrain(20, 100.0), 100.0), azimuths=4)  # compiled or loaded
+    assert horizon_kernel_cached()
 
 
 def test_blocks_written_into_slabs_of_a_premapped_map():

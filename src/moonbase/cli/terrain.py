@@ -13,6 +13,7 @@ from rich.table import Table
 
 from moonbase.cli.output import (
     clear_errors,
+    err_console,
     fail,
     out_console,
     progress_bar,
@@ -66,6 +67,15 @@ WorkersOption = Annotated[
 TilesDirOption = Annotated[
     Path | None,
     typer.Option("--tiles-dir", help="Folder of finished tiles (default: OUT.tiles)."),
+]
+ThreadsOption = Annotated[
+    int | None,
+    typer.Option(
+        "--threads",
+        min=1,
+        help="Threads on this machine (default: one per core); with tiles, "
+        "threads per tile task (default: 1).",
+    ),
 ]
 KeepTilesOption = Annotated[
     bool, typer.Option("--keep-tiles", help="Keep the tile folder after the output is written.")
@@ -138,10 +148,24 @@ def finish_tiles(out: Path, tiles_dir: Path | None, keep: bool, counts: tuple[in
     return f"{tiles} tiles ({resumed} already done in {folder})"
 
 
-def map_with_progress(grid: Dem, azimuths: int, height_m: float, far: Dem | None, near_px: int):
+def tell_if_compiling() -> None:
+    """Say on stderr when the horizon kernel is not compiled yet, before the wait."""
+    from moonbase.terrain.horizon import horizon_kernel_cached
+
+    if not horizon_kernel_cached():
+        err_console.print(
+            "compiling the horizon kernel (about 10 s, on the first run after install only)",
+            highlight=False,
+        )
+
+
+def map_with_progress(
+    grid: Dem, azimuths: int, height_m: float, far: Dem | None, near_px: int, threads: int | None
+):
     """The horizon map of ``grid`` (one machine), with a progress bar over its azimuths."""
     from moonbase.terrain.horizon import horizon_map
 
+    tell_if_compiling()
     with progress_bar("horizon map (azimuths)") as update:
         return horizon_map(
             grid,
@@ -149,6 +173,7 @@ def map_with_progress(grid: Dem, azimuths: int, height_m: float, far: Dem | None
             height_m=height_m,
             far_field=far,
             near_px=near_px,
+            threads=threads,
             progress=update,
         )
 
@@ -244,6 +269,7 @@ def horizon(
         ),
     ] = 0,
     near_field: NearFieldOption = NEAR_FIELD_DEFAULT,
+    threads: ThreadsOption = None,
 ) -> None:
     """Compute a horizon map (--out) or one point's skyline (--site).
 
@@ -289,7 +315,7 @@ def horizon(
         grid = load_grid(dem, center, size_km, resolution_m)
         far = load_far_field(far_field, grid, far_km, far_resolution_m)
         if tile_size is None and scheduler is None:
-            dataset = map_with_progress(grid, azimuths, height_m, far, near_field)
+            dataset = map_with_progress(grid, azimuths, height_m, far, near_field, threads)
             with progress_bar(f"writing {Path(out).name}") as update:
                 write_dataset(dataset, out, chunk_sizes=MAP_FILE_CHUNKS, progress=update)
             horizons = dataset.horizon_deg
@@ -297,6 +323,7 @@ def horizon(
         else:
             from moonbase.terrain.tiles import horizon_map_tiled
 
+            tell_if_compiling()
             with (
                 progress_bar("horizon map (tiles)") as update,
                 dask_client(scheduler, workers) as client,
@@ -311,6 +338,7 @@ def horizon(
                     height_m=height_m,
                     far_field=far,
                     near_px=near_field,
+                    threads_per_task=threads or 1,
                     progress=lambda done, total, _resumed: update(done, total),
                 )
             done = finish_tiles(out, tiles_dir, keep_tiles, counts)
@@ -327,6 +355,7 @@ def horizon(
                 height_m=height_m,
                 far_field=far,
                 pixels=check_pixels,
+                threads=threads,
             )
             say(
                 f"checked against a brute-force ray march at {check_pixels} random pixels x "
@@ -391,6 +420,7 @@ def illumination(
     tiles_dir: TilesDirOption = None,
     keep_tiles: KeepTilesOption = False,
     near_field: NearFieldOption = NEAR_FIELD_DEFAULT,
+    threads: ThreadsOption = None,
 ) -> None:
     """Map the sunlit, mean visible-disc and Earth-visible fractions over a span.
 
@@ -414,9 +444,11 @@ def illumination(
         ephemeris = load_ephemeris()
         t, _ = time_grid(ephemeris.ts, span.start, span.stop, span.step)
         if tile_size is None and scheduler is None:
-            horizons = map_with_progress(grid, azimuths, height_m, far, near_field)
+            horizons = map_with_progress(grid, azimuths, height_m, far, near_field, threads)
             with progress_bar("illumination (rows)") as update:
-                maps = illumination_map(grid, horizons, t, ephemeris=ephemeris, progress=update)
+                maps = illumination_map(
+                    grid, horizons, t, ephemeris=ephemeris, threads=threads, progress=update
+                )
             with progress_bar(f"writing {Path(out).name}") as update:
                 write_dataset(maps, out, progress=update)
             done = f"{grid.shape[0]} x {grid.shape[1]} pixels"
@@ -425,6 +457,7 @@ def illumination(
             from moonbase.terrain.tiles import illumination_map_tiled
 
             sky = sky_tables(grid, azimuth_grid(azimuths), t, ephemeris=ephemeris)
+            tell_if_compiling()
             with (
                 progress_bar("illumination (tiles)") as update,
                 dask_client(scheduler, workers) as client,
@@ -439,6 +472,7 @@ def illumination(
                     height_m=height_m,
                     far_field=far,
                     near_px=near_field,
+                    threads_per_task=threads or 1,
                     progress=lambda done, total, _resumed: update(done, total),
                 )
             done = finish_tiles(out, tiles_dir, keep_tiles, counts)
@@ -480,7 +514,6 @@ def data_fetch(
     """Download a LOLA product (label and image) with resume, checksum and progress."""
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TransferSpeedColumn
 
-    from moonbase.cli.output import err_console
     from moonbase.io.data_fetch import PDS_LOLA_GDR, fetch
 
     columns = (

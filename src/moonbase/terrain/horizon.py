@@ -17,6 +17,7 @@ from __future__ import annotations
 import mmap
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 import numpy as np
 import xarray as xr
@@ -249,12 +250,19 @@ class HorizonProblem:
         return np.empty((groups, rows + cols + 4, max(rows, cols)), dtype=dtype)
 
     def brute_force(
-        self, rows: np.ndarray, cols: np.ndarray, azimuths_deg: np.ndarray, *, height_m: float
+        self,
+        rows: np.ndarray,
+        cols: np.ndarray,
+        azimuths_deg: np.ndarray,
+        *,
+        height_m: float,
+        threads: int | None = None,
     ) -> tuple[np.ndarray, np.ndarray]:
         """Ray-march the pixels ``(rows[i], cols[i])``: the independent reference.
 
         Returns horizons (deg, -90 where nothing lies ahead) and the distance (m) of the
-        highest point, each (pixel, azimuth). O(N) per pixel-azimuth for N steps.
+        highest point, each (pixel, azimuth). O(N) per pixel-azimuth for N steps. The
+        pixels are shared among ``threads`` (default: one per core).
         """
         rows = np.asarray(rows, dtype=np.int64)
         cols = np.asarray(cols, dtype=np.int64)
@@ -280,7 +288,7 @@ class HorizonProblem:
                 groups,
             )
 
-        in_threads(march, thread_groups(None, rows.size))
+        in_threads(march, thread_groups(threads, rows.size))
         return np.where(np.isfinite(deg), deg, -90.0), dist
 
 
@@ -338,6 +346,17 @@ def horizon_dataset(
         },
         attrs=attrs,
     ).transpose("y", "x", "azimuth")
+
+
+def horizon_kernel_cached() -> bool:
+    """Whether numba's cache on disk holds the horizon kernel for this Python.
+
+    If not, the first map compiles it (about 10 s here, once per install). A hint for
+    messages only: numba itself decides whether a cached kernel is still current.
+    """
+    kernel = _sweep.horizon_block
+    tag = f"py{sys.version_info.major}{sys.version_info.minor}"
+    return any(Path(kernel.stats.cache_path).glob(f"*.{kernel.__name__}-*.{tag}.nbi"))
 
 
 def horizon_map(
@@ -430,6 +449,7 @@ def check_horizon_map(
     far_field: Dem | None = None,
     pixels: int = 100,
     seed: int = 0,
+    threads: int | None = None,
 ) -> dict[str, float]:
     """Compare a horizon map (y, x, azimuth; an array or a lazily read DataArray) of
     ``dem`` with the brute-force ray march (:meth:`HorizonProblem.brute_force`) at
@@ -443,7 +463,7 @@ def check_horizon_map(
     rows = rng.integers(0, dem.shape[0], pixels)
     cols = rng.integers(0, dem.shape[1], pixels)
     reference, _ = HorizonProblem(dem, far_field).brute_force(
-        rows, cols, azimuths_deg, height_m=height_m
+        rows, cols, azimuths_deg, height_m=height_m, threads=threads
     )
     # Pixel by pixel, so a map read lazily from a file is read only where it is checked.
     sampled = np.stack([np.asarray(horizons_deg[r, c]) for r, c in zip(rows, cols, strict=True)])

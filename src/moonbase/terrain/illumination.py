@@ -254,6 +254,7 @@ def illumination_map(
     t: Time,
     *,
     ephemeris: Ephemeris,
+    threads: int | None = None,
     progress: Callable[[int, int], None] | None = None,
 ) -> xr.Dataset:
     """Compute sunlit, mean visible-disc and Earth-visible fractions of every pixel.
@@ -268,6 +269,8 @@ def illumination_map(
         Regularly spaced times covering the span (each stands for one step).
     ephemeris : Ephemeris
         From :func:`moonbase.geometry.ephemeris.load_ephemeris`.
+    threads : int, optional
+        Threads sharing each block's rows (default: one per core).
     progress : callable, optional
         Called as ``progress(rows done, rows)``: at the start (the sky tables come
         first), then as blocks of rows are integrated.
@@ -283,7 +286,7 @@ def illumination_map(
     for start in range(0, rows, batch):
         block = slice(start, min(start + batch, rows))
         fractions[:, block] = integrate_block(
-            dem, skylines[:, block], sky, height_m=height_m, rows=block
+            dem, skylines[:, block], sky, height_m=height_m, rows=block, threads=threads
         )
         if progress is not None:
             progress(block.stop, rows)
