@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,7 +37,7 @@ from moonbase.io.scenario_files import default_scenario
 from moonbase.pipeline import surface_sites
 from moonbase.systems.communications import links, stations_of
 from moonbase.systems.link_geometry import EarthMoonTable, moon_elevation_deg
-from results_file import record
+from results_file import machine, record
 
 RESULTS = Path(__file__).parent / "results" / "links.json"
 
@@ -104,8 +103,7 @@ def main() -> None:
     result_row = {
         "command": f"python benchmarks/bench_links.py --years {args.years} --sites {args.sites}",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"python {platform.python_version()}, load {os.getloadavg()[0]:.2f}",
+        "machine": f"{machine()}, load {os.getloadavg()[0]:.2f}",
         "time_steps": len(t),
         "ground_stations": len(stations),
         "station_windows_moonbase_s": round(ours_s, 2),

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -35,7 +34,7 @@ from moonbase.planning.portfolio import (
     is_feasible,
     solve_portfolio,
 )
-from results_file import record
+from results_file import machine, record
 
 RESULTS = Path(__file__).parent / "results" / "portfolio.json"
 
@@ -126,8 +125,7 @@ def main() -> None:
         "command": "python benchmarks/bench_portfolio.py "
         f"--tasks {args.tasks} --time-limit {args.time_limit:g} --seed {args.seed}",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, python {platform.python_version()}, "
-        f"{os.cpu_count()} cpus",
+        "machine": machine(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "tasks": args.tasks,
         "partners": args.partners,

@@ -14,7 +14,6 @@ and written to ``benchmarks/results/sky_series.json``.
 from __future__ import annotations
 
 import argparse
-import platform
 import time
 import tracemalloc
 from datetime import UTC, datetime, timedelta
@@ -27,7 +26,7 @@ from moonbase.environment.site_environment import SurfaceSite, environment
 from moonbase.geometry.ephemeris import load_ephemeris
 from moonbase.geometry.sky import SurfacePoint, moon_centred
 from moonbase.geometry.times import time_grid
-from results_file import record
+from results_file import machine, record
 
 RESULTS = Path(__file__).parent / "results" / "sky_series.json"
 
@@ -106,8 +105,7 @@ def main() -> None:
         "command": f"python benchmarks/bench_sky_series.py --sites {args.sites} "
         f"--years {args.years} --baseline-sites {args.baseline_sites}",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"python {platform.python_version()}",
+        "machine": machine(),
         "time_steps": steps,
         "sites": args.sites,
         "moonbase_sky_series_s": round(ours_s, 3),

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -40,7 +39,7 @@ from moonbase.systems import _power_kernels
 from moonbase.systems.communications import links
 from moonbase.systems.power import _storage_arrays, simulate_power, site_inputs
 from moonbase.systems.thermal import thermal, thermal_options
-from results_file import record
+from results_file import machine, record
 
 RESULTS = Path(__file__).parent / "results" / "systems.json"
 
@@ -137,8 +136,7 @@ def main() -> None:
         "command": f"python benchmarks/bench_systems.py --years {args.years} "
         f"--baseline-days {args.baseline_days}",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {platform.processor() or 'cpu'}, "
-        f"python {platform.python_version()}, {os.cpu_count()} cpus",
+        "machine": machine(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "sites": count,
         "modules": len(scenario.station.modules),

@@ -21,7 +21,6 @@ temperature difference over the last lunation). Results: ``results/thermal.json`
 from __future__ import annotations
 
 import os
-import platform
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -38,7 +37,7 @@ from moonbase.systems.regolith import (
     idealised_flux_w_m2,
     layer_grid,
 )
-from results_file import record
+from results_file import machine, record
 
 RESULTS = Path(__file__).parent / "results" / "thermal.json"
 YEAR_S = 365.25 * 86_400.0
@@ -160,8 +159,7 @@ def main() -> None:
     results = {
         "command": "python benchmarks/bench_thermal.py",
         "date_utc": datetime.now(UTC).isoformat(timespec="seconds"),
-        "machine": f"{platform.machine()}, {os.cpu_count()} cores shared, "
-        f"python {platform.python_version()}",
+        "machine": machine(),
         "load_average_1min": round(os.getloadavg()[0], 2),
         "forcing": "idealised equator (Sun on the equator at 1 au), hourly knots, one year",
     }
