@@ -509,7 +509,10 @@ def site_horizon(
     rows, cols = dem.shape
     if not (0 <= row <= rows - 1 and 0 <= col <= cols - 1):
         raise DemError(dem.source, f"the point {lat_deg:g}, {lon_deg:g} lies outside the grid")
-    grid_az = azimuth_grid(azimuths)
+    # March at the grid azimuths of evenly spaced local ones (0 = local north), so the
+    # skyline comes out at 0, 360/N, ... deg: local = grid - convergence at the point.
+    local = azimuth_grid(azimuths)
+    grid_az = (local + float(dem.convergence_deg(lon_deg, lat_deg))) % 360.0
     elevation = _kernels.ray_march_point(
         problem.grids[0],
         problem.coarse[0],
@@ -524,8 +527,4 @@ def site_horizon(
     )
     ground_m = float(_kernels.bilinear(problem.grids[0], row, col))
     floor = Horizon.smooth_sphere(max(ground_m, 0.0) + height_m).floor_deg
-    # Local azimuth = grid azimuth - grid azimuth of local north at the point.
-    convergence = float(dem.convergence_deg(lon_deg, lat_deg))
-    local = (grid_az - convergence) % 360.0
-    order = np.argsort(local)
-    return Horizon(floor, local[order], np.maximum(elevation[order], -90.0))
+    return Horizon(floor, local, np.maximum(elevation, -90.0))
