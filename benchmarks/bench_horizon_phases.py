@@ -49,7 +49,7 @@ def _azimuth_runner(problem, azimuth_deg: float, near: int):
     tables = np.empty((6, max(n_max + 1, n_coarse)))
     work = np.empty((7, n_max + n_coarse + 2))
     codes = problem._codes_buffers(1)[0]
-    best, z0 = np.empty(n_max), np.empty(n_max)
+    best, spare, z0 = np.empty(n_max), np.empty(n_max), np.empty(n_max)
     steps, lists = np.empty((2, n_max), dtype=np.int64), np.empty((2, n_max), dtype=np.int64)
     _sweep._azimuth_tables(n_cols, mc, problem.pixel_m * math.hypot(1.0, tt), MOON_RADIUS_M, tables)
     b_base = math.floor(min(0.0, -tt * (n_cols - 1)))
@@ -67,7 +67,7 @@ def _azimuth_runner(problem, azimuth_deg: float, near: int):
         for r in range(n_rows):
             _sweep._pixels_row(
                 zf, zc, far, cm0, cr0, s, mc, tt, near, r, 0, n_cols, MOON_RADIUS_M,
-                height_m, tables, codes, b_base, best, z0, steps, lists,
+                height_m, tables, codes, b_base, best, spare, z0, steps, lists,
             )  # fmt: skip
             _sweep._atan_deg_row(best, z0, n_cols)
 

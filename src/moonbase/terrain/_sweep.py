@@ -209,19 +209,24 @@ def _sweep_line(
 
 
 @njit(cache=True, error_model="numpy")
-def _near_step(row0, row1, w, z0, q, sn, radius_m, best, width):
-    """One near-field step for a run of pixels: sample one column ahead, keep the best.
+def _near_step(row0, row1, w, z0, q, sn, radius_m, best, out, run, width):
+    """One near-field step for a row of pixels: sample one column ahead, keep the best.
 
     ``row0``/``row1`` are the two grid rows the samples lie between (weight ``w``),
-    offset so that index i is pixel i's sample; vectorises over i (AVX2 here, without
-    fastmath: with it, a fresh compile and numba's cached code gave maps differing in
-    a last bit, so a tile could differ from the map). ``best`` holds the tangent of
-    the highest elevation so far.
+    offset so that index i is pixel i's sample (the first ``run`` pixels have one).
+    ``out[i]`` gets the tangent of the highest elevation so far, from ``best[i]``.
+    Written to another array, not in place: in place the compiler turns the maximum
+    into a masked store, whose next step's loads stalled on AMD Zen 1 (3x the time with
+    float32 heights). Vectorises over i (AVX2 here, without fastmath: with it, a fresh
+    compile and numba's cached code gave maps differing in a last bit, so a tile could
+    differ from the map).
     """
-    for i in range(width):
+    for i in range(run):
         z = (1.0 - w) * row0[i] + w * row1[i]
         a = radius_m + z
-        best[i] = max(best[i], ((z - z0[i]) - a * q) / (a * sn))
+        out[i] = max(best[i], ((z - z0[i]) - a * q) / (a * sn))
+    for i in range(run, width):
+        out[i] = best[i]
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -333,6 +338,7 @@ def _pixels_row(
     codes,
     b_base,
     best,
+    spare,
     z0,
     steps,
     lists,
@@ -340,7 +346,7 @@ def _pixels_row(
     """Horizons of pixels ``(r, c_lo..c_hi-1)``: near field, then the lines' proposals.
 
     Fills ``best`` (index ``m - c_lo``) with the tangent of the highest sample's
-    elevation, -inf when nothing lies ahead.
+    elevation, -inf when nothing lies ahead; ``spare`` is work space of the same size.
     """
     n_minor, n_major = zf.shape
     sk, qk = tables[4], tables[5]
@@ -348,25 +354,31 @@ def _pixels_row(
     for i in range(width):
         best[i] = -np.inf
         z0[i] = zf[r, c_lo + i] + height_m
-    # Near field, one step k at a time for the whole row (same rows and weights).
+    # Near field, one step k at a time for the whole row (same rows and weights),
+    # from one array into the other and back.
+    flipped = False
     for k in range(1, near + 1):
         rr = r + tt * k
         if not (0.0 <= rr <= n_minor - 1):
             break
         r0 = min(int(rr), n_minor - 2)
-        run = min(c_hi, n_major - k) - c_lo
-        if run > 0:
-            _near_step(
-                zf[r0, c_lo + k : c_lo + k + run],
-                zf[r0 + 1, c_lo + k : c_lo + k + run],
-                rr - r0,
-                z0,
-                qk[k],
-                sk[k],
-                radius_m,
-                best,
-                run,
-            )
+        run = max(min(c_hi, n_major - k) - c_lo, 0)
+        _near_step(
+            zf[r0, c_lo + k : c_lo + k + run],
+            zf[r0 + 1, c_lo + k : c_lo + k + run],
+            rr - r0,
+            z0,
+            qk[k],
+            sk[k],
+            radius_m,
+            spare if flipped else best,
+            best if flipped else spare,
+            run,
+            width,
+        )
+        flipped = not flipped
+    if flipped:
+        best[:width] = spare[:width]
     # Where the own ray leaves the box through the rows (fractional steps).
     if tt > 0.0:
         k_rows = (n_minor - 1 - r) / tt
@@ -544,6 +556,7 @@ def _one_azimuth(
     work,
     codes,
     best,
+    spare,
     z0,
     steps,
     lists,
@@ -601,6 +614,7 @@ def _one_azimuth(
             codes,
             b_base,
             best,
+            spare,
             z0,
             steps,
             lists,
@@ -657,6 +671,7 @@ def horizon_block(
     tables = np.empty((6, max(n_max + 1, n_coarse)))
     work = np.empty((7, n_max + n_coarse + 2))
     best = np.empty(n_max)
+    spare = np.empty(n_max)
     z0 = np.empty(n_max)
     steps = np.empty((2, n_max), dtype=np.int64)
     lists = np.empty((2, n_max), dtype=np.int64)
@@ -700,6 +715,7 @@ def horizon_block(
             work,
             codes,
             best,
+            spare,
             z0,
             steps,
             lists,
