@@ -294,6 +294,9 @@ def test_polar_stereographic_geotiff_in_its_own_crs(tmp_path, moonbase_cli):
     )
     assert skyline.returncode == 0, skyline.stderr
     assert len(json.loads(skyline.stdout)["horizon_deg"]) == 16
+    for option in (["--threads", "2"], ["--near-field", "16"]):  # maps only: refused
+        refused = moonbase_cli("terrain", "horizon", str(path), "--site=-89.6,200", *option)
+        assert refused.returncode == 1 and "are for maps (--out), not --site" in refused.stderr
 
     holes = heights.copy()
     holes[10, 10] = -32768.0

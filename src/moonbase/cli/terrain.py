@@ -293,8 +293,12 @@ def horizon(
         fail("give either --out FILE.nc or FILE.zarr (a map) or --site LAT,LON (a point)")
     if output_format not in ("json", "table"):
         fail(f"--format: choose json or table (got {output_format!r})")
-    if site is not None and (tile_size or scheduler or check_pixels):
-        fail("--tile-size, --scheduler and --check-pixels are for maps (--out), not --site")
+    map_only = tile_size or scheduler or check_pixels or threads is not None
+    if site is not None and (map_only or near_field != NEAR_FIELD_DEFAULT):
+        fail(
+            "--tile-size, --scheduler, --check-pixels, --threads and --near-field are for "
+            "maps (--out), not --site (a skyline is one ray march per azimuth)"
+        )
     with clear_errors(), ExitStack() as files:
         if out is not None:
             check_dataset_path(out)
