@@ -30,6 +30,17 @@ def test_command_line_loads_no_computation_until_a_command_runs():
     assert loaded == ""
 
 
+def test_help_paragraphs_are_reflowed_to_the_terminal():
+    """A command's description wraps at the terminal's width: no source line break
+    leaves a line of one word behind (as typer's "rich" mode did at 80 columns)."""
+    result = runner.invoke(app, ["terrain", "horizon", "--help"], env={"COLUMNS": "80"})
+    assert result.exit_code == 0, result.output
+    description = result.output.split("╭─ Arguments")[0]
+    assert "the brute-force ray march" in " ".join(description.split())
+    lines = [line.strip() for line in description.splitlines() if line.strip()]
+    assert all(len(line.split()) > 1 for line in lines[1:]), lines
+
+
 @pytest.fixture
 def small_scenario(tmp_path):
     data = yaml.safe_load(default_scenario_text())

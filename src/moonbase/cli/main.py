@@ -36,6 +36,9 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    # Markdown reflows a docstring's paragraphs to the terminal; "rich" keeps each
+    # source line break, so 88-column docstrings broke into a line and a word.
+    rich_markup_mode="markdown",
 )
 scenario_app = typer.Typer(help="Write or check scenario files.", no_args_is_help=True)
 app.add_typer(scenario_app, name="scenario")
