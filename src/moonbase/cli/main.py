@@ -113,6 +113,7 @@ def run(
                 progress=lambda title: progress.update(
                     report_task, advance=1, description=title[:28]
                 ),
+                in_workers=True,  # this command's __main__ is guarded (report.drawing)
             )
             done = progress.tasks[report_task].completed
             progress.update(report_task, total=done, description="report and exports")

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import base64
-import io
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-import matplotlib.pyplot as plt
 from matplotlib.figure import Figure
 
 from moonbase import __version__
 from moonbase.pipeline import Results
+from moonbase.report.drawing import FigureDrawer, ReportFigure
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
@@ -20,14 +18,6 @@ from moonbase.report.power_section import PowerPart, power_parts
 from moonbase.report.programme_section import ProgrammeSection, programme_section
 from moonbase.report.thermal_section import ThermalPart, thermal_parts
 from moonbase.terrain.parametric import south_pole_features
-
-
-@dataclass(frozen=True)
-class ReportFigure:
-    """A figure ready for an HTML page."""
-
-    title: str
-    png_base64: str
 
 
 @dataclass(frozen=True)
@@ -68,14 +58,6 @@ class ReportModel:
     terrain: TerrainSection | None = None
     links: LinksSection | None = None
     programme: ProgrammeSection | None = None
-
-
-def png(fig: Figure, title: str) -> ReportFigure:
-    """Draw ``fig`` as an embedded PNG and close it."""
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=110)
-    plt.close(fig)
-    return ReportFigure(title, base64.b64encode(buffer.getvalue()).decode("ascii"))
 
 
 def _source(text: str, approximate: bool) -> str:
@@ -155,20 +137,25 @@ def _terrain_section(
 
 
 def build_report(
-    results: Results, exports: list[str], progress: Callable[[str], None] | None = None
+    results: Results,
+    exports: list[str],
+    progress: Callable[[str], None] | None = None,
+    in_workers: bool = False,
 ) -> ReportModel:
     """Build the report model of a run; ``exports`` names the files written beside it.
 
-    ``progress`` is called with each figure's title once it is drawn (drawing the
-    figures is most of the time a report takes).
+    ``progress`` is called with each figure's title once it is drawn. Drawing is most
+    of the time a report takes: ``in_workers`` draws in worker processes while the next
+    figures are built (see ``report.drawing`` for when that is safe). Every figure is
+    drawn when this returns.
     """
+    with FigureDrawer(progress, in_workers) as drawn:
+        return _report_model(results, exports, drawn)
 
-    def drawn(fig: Figure, title: str) -> ReportFigure:
-        figure = png(fig, title)
-        if progress is not None:
-            progress(title)
-        return figure
 
+def _report_model(
+    results: Results, exports: list[str], drawn: Callable[[Figure, str], ReportFigure]
+) -> ReportModel:
     scenario = results.scenario
     series, statistics = results.environment.series, results.environment.statistics
     span = scenario.span

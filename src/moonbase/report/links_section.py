@@ -14,6 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from moonbase.constants import SYNODIC_MONTH_D
+from moonbase.report.drawing import ReportFigure
 from moonbase.systems.communications import LinkResults
 
 #: Julian date of the Unix epoch, to put TT Julian dates on matplotlib's date axis
@@ -30,7 +31,7 @@ VOLUME_COLUMNS = [
 @dataclass(frozen=True)
 class LinkSite:
     name: str
-    chart_png: str
+    chart: ReportFigure
     rows: list[list[str]]
 
 
@@ -135,7 +136,7 @@ def links_section(results: LinkResults | None, png) -> LinksSection | None:
             for link in one.link.values
             for s in [one.sel(link=link)]
         ]
-        chart = png(contact_chart(results, str(site)), "Contact windows").png_base64
+        chart = png(contact_chart(results, str(site)), "Contact windows")
         sites.append(LinkSite(str(site), chart, rows))
         every = one.sel(link="all links")
         compare.append(

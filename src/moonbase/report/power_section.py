@@ -14,6 +14,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
+from moonbase.report.drawing import ReportFigure
 from moonbase.systems.power import PowerResults
 
 SOLAR_COLOUR = "#e08a00"
@@ -33,7 +34,7 @@ class PowerPart:
     """One site's power results, formatted."""
 
     facts: list[tuple[str, str]]
-    figure: object  # a ReportFigure of report.build
+    figure: ReportFigure
     option_rows: list[list[str]]
     shed_rows: list[list[str]]
     option_columns: tuple[str, ...] = tuple(OPTION_COLUMNS)

@@ -11,6 +11,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from moonbase.planning.programme import ProgrammeResults, partners_table, rules_table
+from moonbase.report.drawing import ReportFigure
 from moonbase.report.programme_figures import gantt_chart, pareto_plot, timeline_chart
 from moonbase.scenario import Scenario
 from moonbase.scenario.programme import DIRECTIONS
@@ -31,7 +32,7 @@ class ProgrammeSection:
 
     facts: list[tuple[str, str]]
     tables: list[Table]
-    figures: list[Any]  # ReportFigure
+    figures: list[ReportFigure]
     notes: list[str]
 
 

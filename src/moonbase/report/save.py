@@ -33,7 +33,10 @@ CAMPAIGN_NAME = "campaign.csv"
 
 
 def save_results(
-    results: Results, out_dir: str | Path, progress: Callable[[str], None] | None = None
+    results: Results,
+    out_dir: str | Path,
+    progress: Callable[[str], None] | None = None,
+    in_workers: bool = False,
 ) -> list[Path]:
     """Write ``report.html``, ``environment.nc``, ``sites.csv``, ``events.csv`` (and, with
     terrain maps, ``terrain.nc`` and ``suitability.csv``; with thermal results,
@@ -44,7 +47,8 @@ def save_results(
 
     Each file is written to a temporary name and renamed, so a failure leaves any
     earlier file of the same name intact. Returns the paths written. ``progress`` is
-    called with each report figure's title once it is drawn.
+    called with each report figure's title once it is drawn; ``in_workers`` draws them
+    in worker processes (``report.build.build_report``).
     """
     out = Path(out_dir)
     env = results.environment
@@ -81,6 +85,6 @@ def save_results(
         )
         written.append(write_csv(schedule_table(programme), out / SCHEDULE_NAME))
         written.append(write_csv(programme.campaign.missions, out / CAMPAIGN_NAME))
-    model = build_report(results, [p.name for p in written], progress)
+    model = build_report(results, [p.name for p in written], progress, in_workers)
     written.insert(0, write_text_atomically(out / REPORT_NAME, render_html(model)))
     return written

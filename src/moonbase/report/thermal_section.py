@@ -15,6 +15,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from moonbase.constants import SYNODIC_MONTH_D
+from moonbase.report.drawing import ReportFigure
 from moonbase.systems.thermal import ThermalResults
 
 SURFACE_COLOUR = "#c0392b"
@@ -33,7 +34,7 @@ class ThermalPart:
     """One site's thermal results, formatted."""
 
     facts: list[tuple[str, str]]
-    figure: object  # a ReportFigure of report.build
+    figure: ReportFigure
     module_rows: list[list[str]]
     module_columns: tuple[str, ...] = tuple(MODULE_COLUMNS)
 
