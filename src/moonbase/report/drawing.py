@@ -42,13 +42,17 @@ class ReportFigure:
         return self.drawing.result()
 
 
-def _draw(pickled: bytes) -> str:
-    """Draw a pickled figure as PNG; returns it in base64 (runs in a worker)."""
-    fig = pickle.loads(pickled)
+def _draw(fig: Figure) -> str:
+    """Draw ``fig`` as PNG and close it; returns the PNG in base64."""
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=DPI)
     plt.close(fig)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def _draw_pickled(pickled: bytes) -> str:
+    """``_draw`` for a pickled figure (what a worker is sent)."""
+    return _draw(pickle.loads(pickled))
 
 
 @functools.cache
@@ -74,16 +78,22 @@ class FigureDrawer:
     ) -> None:
         self._progress = progress
         self._in_workers = in_workers
-        self._pending: deque[tuple[ReportFigure, bytes, Future[str] | None]] = deque()
+        self._pending: deque[tuple[ReportFigure, bytes, Future[str]]] = deque()
 
     def __call__(self, fig: Figure, title: str) -> ReportFigure:
-        pickled = pickle.dumps(fig)
-        plt.close(fig)
         pool = _pool() if self._in_workers else None
-        try:
-            work = pool.submit(_draw, pickled) if pool is not None else None
-        except BrokenProcessPool:
-            work = None
+        pickled = b""
+        work: Future[str] | None = None
+        if pool is not None:
+            pickled = pickle.dumps(fig)
+            try:
+                work = pool.submit(_draw_pickled, pickled)
+                plt.close(fig)
+            except BrokenProcessPool:
+                pass  # drawn here, below
+        if work is None:
+            work = Future()
+            work.set_result(_draw(fig))
         figure = ReportFigure(title)
         self._pending.append((figure, pickled, work))
         self._settle(wait=False)
@@ -93,13 +103,13 @@ class FigureDrawer:
         """Finish the figures done so far (all of them with ``wait``), in order."""
         while self._pending:
             figure, pickled, work = self._pending[0]
-            if work is not None and not wait and not work.done():
+            if not wait and not work.done():
                 return
             self._pending.popleft()
             try:
-                png = work.result() if work is not None else _draw(pickled)
+                png = work.result()
             except BrokenProcessPool:  # a worker died (its memory, say): draw it here
-                png = _draw(pickled)
+                png = _draw_pickled(pickled)
             figure.drawing.set_result(png)
             if self._progress is not None:
                 self._progress(figure.title)
