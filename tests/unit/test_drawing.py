@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import os
 from concurrent.futures import Future
@@ -66,14 +67,15 @@ def test_workers_only_when_asked(monkeypatch):
 
 
 class _BrokenPool:
-    """A pool whose workers died: the first submission fails late, the next at once."""
+    """A pool whose workers died: a submission fails late (``late``) or at once."""
 
-    def __init__(self):
+    def __init__(self, late: bool):
+        self.late = late
         self.calls = 0
 
     def submit(self, *args):
         self.calls += 1
-        if self.calls > 1:
+        if not self.late:
             raise BrokenProcessPool("gone")
         future = Future()
         future.set_exception(BrokenProcessPool("killed"))
@@ -81,10 +83,18 @@ class _BrokenPool:
 
 
 def test_a_broken_worker_pool_falls_back_to_drawing_here(monkeypatch):
-    pool = _BrokenPool()
-    monkeypatch.setattr(drawing, "_pool", lambda: pool)
-    progress: list[str] = []
-    figures = _draw_three(progress)
-    assert pool.calls == 3
-    assert progress == ["figure 0", "figure 1", "figure 2"]
-    assert [f.png_base64 for f in figures] == [_drawn_here(seed) for seed in range(3)]
+    for late in (True, False):
+        pool = _BrokenPool(late)
+
+        @functools.cache
+        def broken_pool(pool=pool):
+            return pool
+
+        broken_pool()
+        monkeypatch.setattr(drawing, "_pool", broken_pool)
+        progress: list[str] = []
+        figures = _draw_three(progress)
+        assert pool.calls == 1  # then the rest are drawn here
+        assert broken_pool.cache_info().currsize == 0  # the next report starts new workers
+        assert progress == ["figure 0", "figure 1", "figure 2"]
+        assert [f.png_base64 for f in figures] == [_drawn_here(seed) for seed in range(3)]

@@ -90,7 +90,7 @@ class FigureDrawer:
                 work = pool.submit(_draw_pickled, pickled)
                 plt.close(fig)
             except BrokenProcessPool:
-                pass  # drawn here, below
+                self._broken()  # and this figure is drawn here, below
         if work is None:
             work = Future()
             work.set_result(_draw(fig))
@@ -108,11 +108,18 @@ class FigureDrawer:
             self._pending.popleft()
             try:
                 png = work.result()
-            except BrokenProcessPool:  # a worker died (its memory, say): draw it here
+            except BrokenProcessPool:
+                self._broken()
                 png = _draw_pickled(pickled)
             figure.drawing.set_result(png)
             if self._progress is not None:
                 self._progress(figure.title)
+
+    def _broken(self) -> None:
+        """A worker died (its memory, say): draw the rest here; the next report starts
+        new workers."""
+        self._in_workers = False
+        _pool.cache_clear()
 
     def __enter__(self) -> FigureDrawer:
         return self
