@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import base64
 import functools
-import io
 import os
 from concurrent.futures import Future
 from concurrent.futures.process import BrokenProcessPool
@@ -24,11 +22,7 @@ def _figure(seed: int):
 
 
 def _drawn_here(seed: int) -> str:
-    fig = _figure(seed)
-    buffer = io.BytesIO()
-    fig.savefig(buffer, format="png", dpi=drawing.DPI)
-    plt.close(fig)
-    return base64.b64encode(buffer.getvalue()).decode("ascii")
+    return drawing._draw(_figure(seed))
 
 
 def _draw_three(progress: list[str], in_workers: bool = True) -> list[drawing.ReportFigure]:

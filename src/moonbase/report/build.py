@@ -6,11 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from matplotlib.figure import Figure
-
 from moonbase import __version__
 from moonbase.pipeline import Results
-from moonbase.report.drawing import FigureDrawer, ReportFigure
+from moonbase.report.drawing import Draw, FigureDrawer, ReportFigure
 from moonbase.report.figures import fractions_bar_chart, sky_plot, time_series_plot
 from moonbase.report.links_section import LinksSection, links_section
 from moonbase.report.maps import fraction_maps
@@ -90,9 +88,7 @@ SUITABILITY_COLUMNS = [
 ]  # fmt: skip
 
 
-def _terrain_section(
-    results: Results, png: Callable[[Figure, str], ReportFigure]
-) -> TerrainSection | None:
+def _terrain_section(results: Results, png: Draw) -> TerrainSection | None:
     terrain = results.terrain
     if terrain is None:
         return None
@@ -153,9 +149,7 @@ def build_report(
         return _report_model(results, exports, drawn)
 
 
-def _report_model(
-    results: Results, exports: list[str], drawn: Callable[[Figure, str], ReportFigure]
-) -> ReportModel:
+def _report_model(results: Results, exports: list[str], drawn: Draw) -> ReportModel:
     scenario = results.scenario
     series, statistics = results.environment.series, results.environment.statistics
     span = scenario.span

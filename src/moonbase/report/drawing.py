@@ -29,6 +29,9 @@ from matplotlib.figure import Figure
 
 DPI = 110
 
+#: What report sections are given to turn a figure (and its title) into a ReportFigure.
+Draw = Callable[[Figure, str], "ReportFigure"]
+
 
 @dataclass(frozen=True)
 class ReportFigure:

@@ -14,7 +14,7 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from moonbase.constants import SYNODIC_MONTH_D
-from moonbase.report.drawing import ReportFigure
+from moonbase.report.drawing import Draw, ReportFigure
 from moonbase.systems.communications import LinkResults
 
 #: Julian date of the Unix epoch, to put TT Julian dates on matplotlib's date axis
@@ -113,7 +113,7 @@ def _fmt(value: float, digits: int) -> str:
     return "-" if value != value else f"{value:,.{digits}f}"
 
 
-def links_section(results: LinkResults | None, png) -> LinksSection | None:
+def links_section(results: LinkResults | None, png: Draw) -> LinksSection | None:
     """Build the links part of the report; ``png`` turns a figure into a ReportFigure."""
     if results is None:
         return None

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
@@ -14,7 +13,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from moonbase.report.drawing import ReportFigure
+from moonbase.report.drawing import Draw, ReportFigure
 from moonbase.systems.power import PowerResults
 
 SOLAR_COLOUR = "#e08a00"
@@ -79,7 +78,7 @@ def drawdown_plot(site: xr.Dataset, summary: xr.Dataset, title: str) -> Figure:
     return fig
 
 
-def power_parts(power: PowerResults, png: Callable[[Figure, str], object]) -> dict[str, PowerPart]:
+def power_parts(power: PowerResults, png: Draw) -> dict[str, PowerPart]:
     """Return each site's formatted power part; ``png`` turns a figure into a report figure."""
     parts = {}
     for site in power.summary.site.values:

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
-from matplotlib.figure import Figure
 
 from moonbase.planning.programme import ProgrammeResults, partners_table, rules_table
-from moonbase.report.drawing import ReportFigure
+from moonbase.report.drawing import Draw, ReportFigure
 from moonbase.report.programme_figures import gantt_chart, pareto_plot, timeline_chart
 from moonbase.scenario import Scenario
 from moonbase.scenario.programme import DIRECTIONS
@@ -47,9 +44,7 @@ def _f(value: float, digits: int = 1) -> str:
     return f"{value:,.{digits}f}"
 
 
-def programme_section(
-    scenario: Scenario, results: ProgrammeResults, png: Callable[[Figure, str], Any]
-) -> ProgrammeSection:
+def programme_section(scenario: Scenario, results: ProgrammeResults, png: Draw) -> ProgrammeSection:
     """Format the programme results; ``png`` turns a figure into a report figure."""
     portfolio = results.portfolio
     programme = scenario.programme

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 import matplotlib
@@ -15,7 +14,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from moonbase.constants import SYNODIC_MONTH_D
-from moonbase.report.drawing import ReportFigure
+from moonbase.report.drawing import Draw, ReportFigure
 from moonbase.systems.thermal import ThermalResults
 
 SURFACE_COLOUR = "#c0392b"
@@ -98,7 +97,7 @@ def _module_rows(table) -> list[list[str]]:
     ]
 
 
-def thermal_parts(thermal: ThermalResults, png: Callable) -> dict[str, ThermalPart]:
+def thermal_parts(thermal: ThermalResults, png: Draw) -> dict[str, ThermalPart]:
     """Return each site's thermal part; ``png(figure, title)`` turns a figure into a
     ReportFigure."""
     parts = {}
